@@ -1,0 +1,142 @@
+/* cli.c: messages, exit codes and option helpers shared by the commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "normalize.h"
+
+static void message(const struct nd_cli *cli, const char *label, const char *color,
+		    const char *fmt, va_list ap)
+{
+	if (cli->color_err)
+		fprintf(stderr, "newsdb: %s%s:\033[0m ", color, label);
+	else
+		fprintf(stderr, "newsdb: %s: ", label);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const struct nd_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message(cli, "error", "\033[1;31m", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warning(const struct nd_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message(cli, "warning", "\033[1;33m", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const struct nd_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message(cli, "note", "\033[1;36m", fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const struct nd_cli *cli, const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message(cli, "error", "\033[1;31m", fmt, ap);
+	va_end(ap);
+	if (command)
+		fprintf(stderr, "Try 'newsdb %s --help'.\n", command);
+	else
+		fprintf(stderr, "Try 'newsdb --help'.\n");
+	return ND_EXIT_USAGE;
+}
+
+char *cli_printable(const char *s)
+{
+	struct nd_buf b = ND_BUF_INIT;
+	size_t len = strlen(s);
+	for (size_t k = 0; k < len;) {
+		unsigned char c = (unsigned char)s[k];
+		if (c == '\n') {
+			nd_buf_adds(&b, "\\n");
+			k++;
+		} else if (c == '\t') {
+			nd_buf_adds(&b, "\\t");
+			k++;
+		} else if (c < 0x20 || c == 0x7f) {
+			nd_buf_addf(&b, "\\x%02x", c);
+			k++;
+		} else if (c < 0x80) {
+			nd_buf_addc(&b, (char)c);
+			k++;
+		} else {
+			size_t n = 1;
+			while (n < 4 && k + n < len && ((unsigned char)s[k + n] & 0xc0) == 0x80)
+				n++;
+			if (nd_norm_utf8_valid(s + k, n)) {
+				nd_buf_add(&b, s + k, n);
+				k += n;
+			} else {
+				nd_buf_addf(&b, "\\x%02x", c);
+				k++;
+			}
+		}
+	}
+	return nd_buf_detach(&b);
+}
+
+int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out)
+{
+	struct nd_error err;
+	nd_error_clear(&err);
+	int rc = nd_store_open(out, cli->db_path, mode, &err);
+	if (rc == ND_STORE_OK)
+		return ND_EXIT_OK;
+	char *path = cli_printable(cli->db_path);
+	switch (rc) {
+	case ND_STORE_BUSY:
+		cli_error(cli, "'%s' is busy: another newsdb is writing it; try again when it is done",
+			  path);
+		break;
+	case ND_STORE_READONLY:
+		cli_error(cli, "cannot write '%s': %s (check the permissions of the file and its folder, or choose another with --db)",
+			  path, err.msg);
+		break;
+	default:
+		cli_error(cli, "%s", err.msg);
+		break;
+	}
+	free(path);
+	return ND_EXIT_FAILED;
+}
+
+int cli_parse_format(const struct nd_cli *cli, const char *command, const char *value,
+		     const char *allowed, enum nd_format *out)
+{
+	if (nd_format_parse(value, out) != 0 || !strstr(allowed, value))
+		return cli_usage_error(cli, command, "unknown format '%s' (choose from %s)", value,
+				       allowed);
+	return ND_EXIT_OK;
+}
+
+int cli_parse_int(const struct nd_cli *cli, const char *command, const char *option,
+		  const char *value, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(value, &end, 10);
+	if (errno || end == value || *end || v < min || v > max)
+		return cli_usage_error(cli, command,
+				       "%s wants a whole number from %" PRId64 " to %" PRId64 ", not '%s'",
+				       option, min, max, value);
+	*out = v;
+	return ND_EXIT_OK;
+}

@@ -1,0 +1,65 @@
+/*
+ * cli.h: what every command shares: the global options, messages on
+ * stderr in one style, exit codes, opening the database.
+ */
+#ifndef ND_CLI_H
+#define ND_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "printer.h"
+#include "store.h"
+
+/* Exit status, documented in --help and the README. */
+enum {
+	ND_EXIT_OK = 0,
+	ND_EXIT_FAILED = 1, /* some input failed, nothing matched, or the database could not be used */
+	ND_EXIT_USAGE = 2,  /* the command line is wrong */
+};
+
+struct nd_cli {
+	const char *db_path;
+	bool color_out; /* stdout is a terminal and NO_COLOR is not set */
+	bool color_err; /* the same for stderr */
+	bool err_tty;   /* stderr is a terminal: progress bars */
+};
+
+struct nd_command {
+	const char *name;
+	int (*run)(struct nd_cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+/* "newsdb: error: ..." on stderr. */
+void cli_error(const struct nd_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warning(const struct nd_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_note(const struct nd_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports a usage error for `command` with a hint to --help; returns
+ * ND_EXIT_USAGE. */
+int cli_usage_error(const struct nd_cli *cli, const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* s made safe for a one-line message: control characters and invalid UTF-8
+ * bytes escaped (\n, \t, \xNN).  Caller frees. */
+char *cli_printable(const char *s);
+
+/* Opens the database, printing what went wrong.  Returns ND_EXIT_OK or the
+ * exit status to return. */
+int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out);
+
+/* Parses --format's value; prints a usage error and returns ND_EXIT_USAGE
+ * when it is not one of `allowed` (a list like "text, json"). */
+int cli_parse_format(const struct nd_cli *cli, const char *command, const char *value,
+		     const char *allowed, enum nd_format *out);
+
+/* Parses a whole number in [min, max]; prints a usage error on failure. */
+int cli_parse_int(const struct nd_cli *cli, const char *command, const char *option,
+		  const char *value, int64_t min, int64_t max, int64_t *out);
+
+int cmd_import(struct nd_cli *cli, int argc, char **argv);
+int cmd_search(struct nd_cli *cli, int argc, char **argv);
+
+#endif

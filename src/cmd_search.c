@@ -1,0 +1,272 @@
+/*
+ * cmd_search.c: `newsdb search QUERY`: translate the query, run it, print
+ * hits as text for people or as data (--format).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "query.h"
+
+#define HIGHLIGHT_ON "\033[1;33m"
+#define HIGHLIGHT_OFF "\033[0m"
+#define DIM_ON "\033[2m"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: newsdb search [OPTIONS] QUERY...\n"
+		"\n"
+		"Full-text search over titles, excerpts and bodies, ranked by relevance\n"
+		"(bm25, title weighted above excerpt).  Case and accents do not matter;\n"
+		"English words match their other forms (ipo, IPOs).\n"
+		"\n"
+		"Query syntax:\n"
+		"  word word         all words required, in any order\n"
+		"  \"exact phrase\"    the words next to each other\n"
+		"  a OR b            either word\n"
+		"  -word             without this word\n"
+		"  pre*              words starting with pre\n"
+		"  title:word        only in titles\n"
+		"  provider:X        by provider domain (bloomberg.com) or name\n"
+		"  topic:X           with this topic (topic:\"Power Apps\")\n"
+		"  since:D until:D   published in or after / in or before D\n"
+		"                    (D is 2021, 2021-12 or 2021-12-30)\n"
+		"Chinese, Japanese and Korean text is matched as substrings.  Anything\n"
+		"else is searched as the words it contains, so COVID-19, AT&T or c++\n"
+		"need no quoting.\n"
+		"\n"
+		"Options:\n"
+		"      --provider X      same as provider:X (repeatable)\n"
+		"      --topic X         same as topic:X (repeatable)\n"
+		"      --since D         same as since:D\n"
+		"      --until D         same as until:D\n"
+		"  -n, --limit N         at most N hits (default 20; 0 for all)\n"
+		"      --offset N        skip the first N hits\n"
+		"      --sort ORDER      rank (default), date (newest first) or -date\n"
+		"  -f, --format FMT      text (default), json, ndjson, csv or tsv\n"
+		"      --raw             pass QUERY to SQLite FTS5 untouched (expert syntax)\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Exit status: 0 something matched; 1 nothing matched or the database\n"
+		"could not be read; 2 usage error (including a bad date in since:/until:).\n");
+}
+
+struct search_run {
+	const struct nd_cli *cli;
+	enum nd_format format;
+	struct nd_printer *printer;
+};
+
+/* The snippet without its match markers, or with them turned into colour. */
+static char *render_snippet(const char *snippet, bool color)
+{
+	struct nd_buf b = ND_BUF_INIT;
+	for (const char *p = snippet ? snippet : ""; *p; p++) {
+		if (*p == '\x02') {
+			if (color)
+				nd_buf_adds(&b, HIGHLIGHT_ON);
+		} else if (*p == '\x03') {
+			if (color)
+				nd_buf_adds(&b, HIGHLIGHT_OFF);
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			nd_buf_addc(&b, ' ');
+		} else {
+			nd_buf_addc(&b, *p);
+		}
+	}
+	return nd_buf_detach(&b);
+}
+
+static void print_text_hit(const struct search_run *run, const struct nd_hit *hit)
+{
+	bool color = run->cli->color_out;
+	char date[11] = "";
+	if (hit->published_at)
+		snprintf(date, sizeof(date), "%s", hit->published_at);
+	char *title = render_snippet(hit->title ? hit->title : "(untitled)", false);
+	char *snippet = render_snippet(hit->snippet, color);
+	printf("%s%-10s%s  %s%s%s\n", color ? DIM_ON : "", date[0] ? date : "", color ? HIGHLIGHT_OFF : "",
+	       color ? "\033[1m" : "", title, color ? HIGHLIGHT_OFF : "");
+	printf("  %s", hit->provider ? hit->provider : "");
+	if (hit->domain && hit->domain[0])
+		printf(" (%s)", hit->domain);
+	printf("  %s#%lld%s  %s\n", color ? DIM_ON : "", (long long)hit->id, color ? HIGHLIGHT_OFF : "",
+	       hit->url ? hit->url : "");
+	if (snippet[0])
+		printf("  %s\n", snippet);
+	printf("\n");
+	free(title);
+	free(snippet);
+}
+
+static void print_data_hit(const struct search_run *run, const struct nd_hit *hit)
+{
+	struct nd_printer *p = run->printer;
+	char *snippet = render_snippet(hit->snippet, false);
+	nd_printer_begin_map(p);
+	nd_printer_key(p, "id");
+	nd_printer_int(p, hit->id);
+	nd_printer_key(p, "published_at");
+	nd_printer_string(p, hit->published_at);
+	nd_printer_key(p, "provider");
+	nd_printer_string(p, hit->provider);
+	nd_printer_key(p, "domain");
+	nd_printer_string(p, hit->domain);
+	nd_printer_key(p, "title");
+	nd_printer_string(p, hit->title);
+	nd_printer_key(p, "url");
+	nd_printer_string(p, hit->url);
+	nd_printer_key(p, "snippet");
+	nd_printer_string(p, snippet);
+	nd_printer_key(p, "rank");
+	nd_printer_real(p, hit->rank);
+	nd_printer_end(p);
+	free(snippet);
+}
+
+static int on_hit(const struct nd_hit *hit, void *ctx)
+{
+	const struct search_run *run = ctx;
+	if (run->format == ND_FORMAT_TEXT)
+		print_text_hit(run, hit);
+	else
+		print_data_hit(run, hit);
+	return 0;
+}
+
+static enum nd_sort parse_sort(const char *v, bool *ok)
+{
+	*ok = true;
+	if (!strcmp(v, "rank"))
+		return ND_SORT_RANK;
+	if (!strcmp(v, "date"))
+		return ND_SORT_DATE_DESC;
+	if (!strcmp(v, "-date"))
+		return ND_SORT_DATE_ASC;
+	*ok = false;
+	return ND_SORT_RANK;
+}
+
+int cmd_search(struct nd_cli *cli, int argc, char **argv)
+{
+	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW };
+	static const struct option options[] = {
+		{ "provider", required_argument, NULL, OPT_PROVIDER },
+		{ "topic", required_argument, NULL, OPT_TOPIC },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "offset", required_argument, NULL, OPT_OFFSET },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "format", required_argument, NULL, 'f' },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct { const char *name, *value; } filters[64];
+	size_t n_filters = 0;
+	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK };
+	struct search_run run = { .cli = cli, .format = ND_FORMAT_TEXT };
+	bool raw = false, ok;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "n:f:h", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_PROVIDER:
+		case OPT_TOPIC:
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (n_filters == sizeof(filters) / sizeof(filters[0]))
+				return cli_usage_error(cli, "search", "too many filters");
+			filters[n_filters].name = c == OPT_PROVIDER ? "provider"
+						  : c == OPT_TOPIC  ? "topic"
+						  : c == OPT_SINCE  ? "since"
+								    : "until";
+			filters[n_filters++].value = optarg;
+			break;
+		case 'n':
+			if ((rc = cli_parse_int(cli, "search", "--limit", optarg, 0, INT64_MAX,
+						&opts.limit)))
+				return rc;
+			break;
+		case OPT_OFFSET:
+			if ((rc = cli_parse_int(cli, "search", "--offset", optarg, 0, INT64_MAX,
+						&opts.offset)))
+				return rc;
+			break;
+		case OPT_SORT:
+			opts.sort = parse_sort(optarg, &ok);
+			if (!ok)
+				return cli_usage_error(cli, "search",
+						       "unknown sort '%s' (choose rank, date or -date)",
+						       optarg);
+			break;
+		case 'f':
+			if ((rc = cli_parse_format(cli, "search", optarg, "text, json, ndjson, csv, tsv",
+						   &run.format)))
+				return rc;
+			break;
+		case OPT_RAW:
+			raw = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return ND_EXIT_OK;
+		default:
+			return cli_usage_error(cli, "search", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	struct nd_buf text = ND_BUF_INIT;
+	for (int k = optind; k < argc; k++) {
+		if (k > optind)
+			nd_buf_addc(&text, ' ');
+		nd_buf_adds(&text, argv[k]);
+	}
+	struct nd_query q;
+	struct nd_error err;
+	nd_error_clear(&err);
+	if (nd_query_parse(nd_buf_str(&text), raw, &q, &err) != 0) {
+		nd_buf_release(&text);
+		return cli_usage_error(cli, "search", "%s", err.msg);
+	}
+	nd_buf_release(&text);
+	for (size_t k = 0; k < n_filters; k++) {
+		if (nd_query_add_filter(&q, filters[k].name, filters[k].value, &err) != 0) {
+			nd_query_release(&q);
+			return cli_usage_error(cli, "search", "%s", err.msg);
+		}
+	}
+	if (nd_query_is_empty(&q)) {
+		nd_query_release(&q);
+		return cli_usage_error(cli, "search", "nothing to search for: give words or a filter");
+	}
+	struct nd_store *store;
+	if ((rc = cli_open_store(cli, ND_STORE_READ, &store))) {
+		nd_query_release(&q);
+		return rc;
+	}
+	opts.query = &q;
+	if (run.format != ND_FORMAT_TEXT) {
+		run.printer = nd_printer_new(stdout, run.format);
+		nd_printer_begin_list(run.printer);
+	}
+	int64_t n = nd_store_search(store, &opts, on_hit, &run, &err);
+	nd_printer_free(run.printer);
+	nd_store_close(store);
+	nd_query_release(&q);
+	if (n < 0) {
+		cli_error(cli, "%s", err.msg);
+		if (raw)
+			cli_note(cli, "--raw passes FTS5 syntax through; see https://sqlite.org/fts5.html#full_text_query_syntax");
+		return ND_EXIT_FAILED;
+	}
+	if (n == 0) {
+		if (run.format == ND_FORMAT_TEXT)
+			fprintf(stderr, "newsdb: no articles match\n");
+		return ND_EXIT_FAILED;
+	}
+	return ND_EXIT_OK;
+}

@@ -1,0 +1,250 @@
+/*
+ * store.c: opening the database, schema migrations, transactions and the
+ * statement cache.  Writing articles is store_write.c, reading store_search.c.
+ */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "schema.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+int store_fail(struct nd_store *s, struct nd_error *err, const char *doing)
+{
+	int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(code);
+	int primary = code & 0xff;
+	switch (primary) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		nd_error_set(err, 0, 0, "%s: the database is locked by another newsdb process", doing);
+		return ND_STORE_BUSY;
+	case SQLITE_FULL:
+		nd_error_set(err, 0, 0, "%s: the disk is full (%s)", doing, msg);
+		return ND_STORE_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		nd_error_set(err, 0, 0, "%s: %s", doing, msg);
+		return ND_STORE_READONLY;
+	default:
+		nd_error_set(err, 0, 0, "%s: %s", doing, msg);
+		return ND_STORE_ERROR;
+	}
+}
+
+sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err)
+{
+	sqlite3_stmt *st = s->stmts[id];
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK) {
+		store_fail(s, err, "cannot prepare a statement");
+		return NULL;
+	}
+	s->stmts[id] = st;
+	return st;
+}
+
+static int exec(struct nd_store *s, const char *sql, struct nd_error *err, const char *doing)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, doing);
+	return ND_STORE_OK;
+}
+
+static int user_version(struct nd_store *s, int *version, struct nd_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "cannot read the schema version");
+	int rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, err, "cannot read the schema version");
+	return ND_STORE_OK;
+}
+
+/* True when the file has tables but no newsdb schema version: someone
+ * else's database, which newsdb must not touch. */
+static int is_foreign(struct nd_store *s, bool *foreign, struct nd_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, err, "cannot read the database");
+	int rc = sqlite3_step(st);
+	*foreign = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, err, "cannot read the database");
+	return ND_STORE_OK;
+}
+
+static int migrate(struct nd_store *s, const char *path, struct nd_error *err)
+{
+	int version, rc;
+	/* IMMEDIATE: two first imports at once must not both create the schema */
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err, "cannot start the schema upgrade")))
+		return rc;
+	if ((rc = user_version(s, &version, err)))
+		goto fail;
+	if (version > nd_schema_version) {
+		nd_error_set(err, 0, 0,
+			     "'%s' was written by a newer newsdb (schema %d, this one knows %d); "
+			     "upgrade newsdb", path, version, nd_schema_version);
+		rc = ND_STORE_ERROR;
+		goto fail;
+	}
+	if (version == 0) {
+		bool foreign;
+		if ((rc = is_foreign(s, &foreign, err)))
+			goto fail;
+		if (foreign) {
+			nd_error_set(err, 0, 0,
+				     "'%s' is an SQLite database but not a newsdb one; "
+				     "choose another file with --db", path);
+			rc = ND_STORE_ERROR;
+			goto fail;
+		}
+	}
+	for (int v = version; v < nd_schema_version; v++) {
+		if ((rc = exec(s, nd_schema_migrations[v], err, "cannot upgrade the schema")))
+			goto fail;
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if ((rc = exec(s, sql, err, "cannot upgrade the schema")))
+			goto fail;
+	}
+	if ((rc = exec(s, "COMMIT", err, "cannot finish the schema upgrade")))
+		goto fail;
+	return ND_STORE_OK;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int check_version(struct nd_store *s, const char *path, struct nd_error *err)
+{
+	int version, rc;
+	if ((rc = user_version(s, &version, err)))
+		return rc;
+	if (version == nd_schema_version)
+		return ND_STORE_OK;
+	if (version > nd_schema_version)
+		nd_error_set(err, 0, 0, "'%s' was written by a newer newsdb (schema %d); upgrade newsdb",
+			     path, version);
+	else if (version == 0)
+		nd_error_set(err, 0, 0, "'%s' is not a newsdb database", path);
+	else
+		nd_error_set(err, 0, 0, "'%s' has an older schema (%d); run 'newsdb import' to upgrade it",
+			     path, version);
+	return ND_STORE_ERROR;
+}
+
+int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mode,
+		  struct nd_error *err)
+{
+	*out = NULL;
+	struct stat st;
+	if (mode == ND_STORE_READ && stat(path, &st) != 0) {
+		nd_error_set(err, 0, 0, "no database at '%s'; create it with 'newsdb import PATH'",
+			     path);
+		return ND_STORE_NOT_FOUND;
+	}
+	struct nd_store *s = nd_xcalloc(1, sizeof(*s));
+	s->mode = mode;
+	int flags = mode == ND_STORE_READ ? SQLITE_OPEN_READONLY
+					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = store_fail(s, err, "cannot open the database");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* a file that is not SQLite at all fails here, before anything is written */
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON", err, "cannot open the database")))
+		goto fail;
+	if (mode == ND_STORE_WRITE) {
+		if ((rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+				  "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY",
+			       err, "cannot open the database")))
+			goto fail;
+		if ((rc = migrate(s, path, err)))
+			goto fail;
+	} else if ((rc = check_version(s, path, err))) {
+		goto fail;
+	}
+	*out = s;
+	return ND_STORE_OK;
+fail:
+	nd_store_close(s);
+	return rc;
+}
+
+void nd_store_close(struct nd_store *s)
+{
+	if (!s)
+		return;
+	for (int k = 0; k < ST_COUNT; k++)
+		sqlite3_finalize(s->stmts[k]);
+	if (s->db && s->mode == ND_STORE_WRITE)
+		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+int nd_store_begin(struct nd_store *s, struct nd_error *err)
+{
+	return exec(s, "BEGIN IMMEDIATE", err, "cannot start a transaction");
+}
+
+int nd_store_commit(struct nd_store *s, struct nd_error *err)
+{
+	int rc = exec(s, "COMMIT", err, "cannot commit");
+	if (rc)
+		nd_store_rollback(s);
+	return rc;
+}
+
+void nd_store_rollback(struct nd_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *out,
+			struct nd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_GET, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->found = true;
+		out->size = (uint64_t)sqlite3_column_int64(st, 0);
+		out->mtime_ns = sqlite3_column_int64(st, 1);
+		const char *status = (const char *)sqlite3_column_text(st, 2);
+		out->failed = status && !strcmp(status, "failed");
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, "cannot read sources");
+	return ND_STORE_OK;
+}

@@ -1,0 +1,110 @@
+/*
+ * store.h: the database.  The only module that talks to SQLite (files
+ * store*.c; nothing else includes <sqlite3.h>).  It opens and migrates the
+ * schema embedded from schema/, records import results file by file, and
+ * answers the read-side questions of the commands.  It never prints.
+ *
+ * Threads: one nd_store per thread; the import writes from one thread only.
+ */
+#ifndef ND_STORE_H
+#define ND_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "article.h"
+#include "error.h"
+#include "query.h"
+
+struct nd_store;
+
+enum nd_store_mode {
+	ND_STORE_READ,  /* the database must exist; never written */
+	ND_STORE_WRITE, /* created and migrated when needed */
+};
+
+/* Status codes the CLI turns into messages and exit codes. */
+enum nd_store_status {
+	ND_STORE_OK = 0,
+	ND_STORE_ERROR = -1,    /* err says what */
+	ND_STORE_BUSY = -2,     /* another process holds the write lock */
+	ND_STORE_FULL = -3,     /* disk or quota full */
+	ND_STORE_READONLY = -4, /* the file or its folder cannot be written */
+	ND_STORE_NOT_FOUND = -5,/* the database does not exist (READ mode) */
+};
+
+int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mode,
+		  struct nd_error *err);
+void nd_store_close(struct nd_store *s); /* accepts NULL */
+
+/* Batches: many files share one transaction for speed. */
+int nd_store_begin(struct nd_store *s, struct nd_error *err);
+int nd_store_commit(struct nd_store *s, struct nd_error *err);
+void nd_store_rollback(struct nd_store *s);
+
+/* What the store knows about a file from an earlier import. */
+struct nd_source_state {
+	bool found;
+	uint64_t size;
+	int64_t mtime_ns;
+	bool failed; /* last import of it failed: always try again */
+};
+
+int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *st,
+			struct nd_error *err);
+
+/* One file's outcome, recorded atomically (a savepoint) by nd_store_put_file. */
+struct nd_file_result {
+	const char *path;
+	uint64_t size;
+	int64_t mtime_ns;
+	const char *hash;              /* hex, or NULL when the file was not read */
+	enum { ND_FILE_OK, ND_FILE_FAILED, ND_FILE_SKIPPED } status;
+	const char *message;           /* error, warnings or skip reason; may be NULL */
+	const struct nd_article *article; /* ND_FILE_OK only */
+};
+
+struct nd_put_outcome {
+	bool added;      /* a new archived article */
+	bool updated;    /* an archived article's data changed */
+	bool kept_older; /* another, newer file has the same URL: its values were kept */
+	char other_path[4096]; /* the other file with the same URL, or "" */
+};
+
+/*
+ * Records a file: its source row and, for ND_FILE_OK, its article with
+ * provider, topics, images and related links (each related item becomes an
+ * article row known from the link, unless the archive has it from a file).
+ * All or nothing: on failure nothing of this file is left and the batch goes
+ * on.  Returns ND_STORE_OK or a negative status with err set.
+ */
+int nd_store_put_file(struct nd_store *s, const struct nd_file_result *file,
+		      struct nd_put_outcome *out, struct nd_error *err);
+
+/* ---- search ---- */
+
+enum nd_sort { ND_SORT_RANK, ND_SORT_DATE_DESC, ND_SORT_DATE_ASC };
+
+struct nd_search_opts {
+	const struct nd_query *query;
+	enum nd_sort sort;
+	int64_t limit;  /* <= 0: no limit */
+	int64_t offset;
+};
+
+/* One search hit; strings valid only during the callback, any may be NULL.
+ * The snippet marks matched words with \x02 (start) and \x03 (end). */
+struct nd_hit {
+	int64_t id;
+	double rank;
+	const char *url, *title, *published_at, *provider, *domain, *snippet;
+};
+
+typedef int (*nd_hit_fn)(const struct nd_hit *hit, void *ctx);
+
+/* Runs the search; calls fn for each hit in order (a non-zero return stops).
+ * Returns the number of hits, or a negative status with err set. */
+int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *opts, nd_hit_fn fn,
+			void *ctx, struct nd_error *err);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * store_internal.h: what the store*.c files share and nobody else sees: the
+ * handle, and the statement cache that prepares each statement once.
+ */
+#ifndef ND_STORE_INTERNAL_H
+#define ND_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Every statement the store runs, prepared on first use and kept. */
+enum stmt_id {
+	ST_SAVEPOINT, ST_RELEASE,
+	ST_SOURCE_GET, ST_SOURCE_ARTICLE, ST_SOURCE_PUT, ST_SOURCE_OTHERS,
+	ST_ARTICLE_FIND, ST_ARTICLE_UPSERT, ST_ARTICLE_LINK_UPSERT, ST_ARTICLE_SET_ARCHIVED,
+	ST_PROVIDER_FIND, ST_PROVIDER_INSERT, ST_PROVIDER_IMAGES_CLEAR,
+	ST_PROVIDER_IMAGE_ADD, ST_TOPIC_FIND, ST_TOPIC_INSERT, ST_ARTICLE_TOPICS_CLEAR,
+	ST_ARTICLE_TOPIC_ADD, ST_IMAGE_UPSERT, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD,
+	ST_RELATED_CLEAR, ST_RELATED_ADD,
+	ST_SEARCH_RANK, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
+	ST_FILTER_DATE_DESC, ST_FILTER_DATE_ASC,
+	ST_COUNT
+};
+
+struct nd_store {
+	sqlite3 *db;
+	enum nd_store_mode mode;
+	sqlite3_stmt *stmts[ST_COUNT];
+};
+
+/* The cached statement, reset and with bindings cleared, or NULL with err
+ * set. */
+sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err);
+
+/* Fills err from the connection's last error (copied at once: the next call
+ * overwrites it) and maps the code to an nd_store_status. */
+int store_fail(struct nd_store *s, struct nd_error *err, const char *doing);
+
+/* The SQL text of each statement (store_sql.c). */
+extern const char *const store_sql[ST_COUNT];
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * store_sql.c: the text of every statement the store prepares.  All values
+ * are bound parameters; nothing here is ever built from input.
+ */
+#include "store_internal.h"
+
+#define ARTICLE_COLUMNS \
+	"url, web_url, original_url, amp_url, cdn_amp_url, title, excerpt, body, category, " \
+	"type, published_at, quality, heat, is_published, featured_content, provider_id, extra"
+
+#define ARTICLE_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17"
+
+#define ARTICLE_SET \
+	"web_url = excluded.web_url, original_url = excluded.original_url, " \
+	"amp_url = excluded.amp_url, cdn_amp_url = excluded.cdn_amp_url, " \
+	"title = excluded.title, excerpt = excluded.excerpt, body = excluded.body, " \
+	"category = excluded.category, type = excluded.type, " \
+	"published_at = excluded.published_at, quality = excluded.quality, " \
+	"heat = excluded.heat, is_published = excluded.is_published, " \
+	"featured_content = excluded.featured_content, provider_id = excluded.provider_id, " \
+	"extra = excluded.extra"
+
+/* Filters shared by every search; a NULL parameter disables its filter.
+ * :providers, :topics and :short are JSON arrays; :trigram and :exclude are
+ * FTS5 expressions. */
+#define SEARCH_FILTERS \
+	" AND (:since IS NULL OR a.published_at >= :since)" \
+	" AND (:until IS NULL OR a.published_at < :until)" \
+	" AND (:providers IS NULL OR a.provider_id IN (SELECT pf.id FROM providers pf" \
+	"      JOIN json_each(:providers) jp ON pf.domain = jp.value OR pf.name_key = jp.value))" \
+	" AND (:topics IS NULL OR (SELECT count(DISTINCT jt.value) FROM json_each(:topics) jt" \
+	"      JOIN topics tf ON tf.name_key = jt.value" \
+	"      JOIN article_topics atf ON atf.topic_id = tf.id AND atf.article_id = a.id)" \
+	"      = json_array_length(:topics))" \
+	" AND (:trigram IS NULL OR a.id IN (SELECT rowid FROM articles_trigram" \
+	"      WHERE articles_trigram MATCH :trigram))" \
+	" AND (:short IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
+	"      WHERE instr(coalesce(a.title, '') || char(10) || coalesce(a.excerpt, ''), js.value) = 0))" \
+	" AND (:exclude IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts" \
+	"      WHERE articles_fts MATCH :exclude))"
+
+#define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
+
+#define SEARCH_MATCH \
+	"SELECT " HIT_COLUMNS \
+	"snippet(articles_fts, -1, char(2), char(3), '…', 20), articles_fts.rank" \
+	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
+	" LEFT JOIN providers p ON p.id = a.provider_id" \
+	" WHERE articles_fts MATCH :match" SEARCH_FILTERS
+
+#define SEARCH_FILTER_ONLY \
+	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0" \
+	" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id" \
+	" WHERE 1" SEARCH_FILTERS
+
+#define PAGE " LIMIT :limit OFFSET :offset"
+#define BY_DATE_DESC " ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC"
+#define BY_DATE_ASC " ORDER BY a.published_at IS NULL, a.published_at ASC, a.id ASC"
+
+const char *const store_sql[ST_COUNT] = {
+	[ST_SAVEPOINT] = "SAVEPOINT file",
+	[ST_RELEASE] = "RELEASE file",
+
+	[ST_SOURCE_GET] = "SELECT size, mtime_ns, status FROM sources WHERE path = ?1",
+	[ST_SOURCE_ARTICLE] = "SELECT article_id, hash, status FROM sources WHERE path = ?1",
+	[ST_SOURCE_PUT] =
+		"INSERT INTO sources (path, size, mtime_ns, hash, imported_at, status, message,"
+		" article_id) VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7)"
+		" ON CONFLICT (path) DO UPDATE SET size = excluded.size,"
+		" mtime_ns = excluded.mtime_ns, hash = coalesce(excluded.hash, sources.hash),"
+		" imported_at = excluded.imported_at, status = excluded.status,"
+		" message = excluded.message,"
+		/* a failed file keeps pointing at what it gave before: nothing is lost */
+		" article_id = CASE WHEN excluded.status = 'failed' THEN sources.article_id"
+		" ELSE excluded.article_id END",
+	[ST_SOURCE_OTHERS] =
+		"SELECT path, mtime_ns FROM sources WHERE article_id = ?1 AND path <> ?2"
+		" ORDER BY mtime_ns DESC, path DESC LIMIT 1",
+
+	[ST_ARTICLE_FIND] = "SELECT id, is_archived FROM articles WHERE url = ?1",
+	[ST_ARTICLE_UPSERT] =
+		"INSERT INTO articles (" ARTICLE_COLUMNS ", is_archived) VALUES (" ARTICLE_VALUES ", 1)"
+		" ON CONFLICT (url) DO UPDATE SET " ARTICLE_SET ", is_archived = 1"
+		" RETURNING id",
+	/* a link never overwrites what a file of the article said */
+	[ST_ARTICLE_LINK_UPSERT] =
+		"INSERT INTO articles (" ARTICLE_COLUMNS ", is_archived) VALUES (" ARTICLE_VALUES ", 0)"
+		" ON CONFLICT (url) DO UPDATE SET " ARTICLE_SET " WHERE articles.is_archived = 0",
+	[ST_ARTICLE_SET_ARCHIVED] =
+		"UPDATE articles SET is_archived = EXISTS (SELECT 1 FROM sources"
+		" WHERE sources.article_id = ?1) WHERE id = ?1",
+
+	[ST_PROVIDER_FIND] = "SELECT id FROM providers WHERE domain = ?1 AND name_key = ?2",
+	[ST_PROVIDER_INSERT] =
+		"INSERT INTO providers (name, domain, name_key) VALUES (?1, ?2, ?3) RETURNING id",
+	[ST_PROVIDER_IMAGES_CLEAR] = "DELETE FROM provider_images WHERE provider_id = ?1",
+	[ST_PROVIDER_IMAGE_ADD] =
+		"INSERT INTO provider_images (provider_id, position, image_id) VALUES (?1, ?2, ?3)",
+
+	[ST_TOPIC_FIND] = "SELECT id FROM topics WHERE name_key = ?1",
+	[ST_TOPIC_INSERT] = "INSERT INTO topics (name, name_key) VALUES (?1, ?2) RETURNING id",
+	[ST_ARTICLE_TOPICS_CLEAR] = "DELETE FROM article_topics WHERE article_id = ?1",
+	[ST_ARTICLE_TOPIC_ADD] =
+		"INSERT OR IGNORE INTO article_topics (article_id, position, topic_id) VALUES (?1, ?2, ?3)",
+
+	[ST_IMAGE_UPSERT] =
+		"INSERT INTO images (url, width, height, is_cached) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT (url) DO UPDATE SET width = coalesce(excluded.width, images.width),"
+		" height = coalesce(excluded.height, images.height),"
+		" is_cached = coalesce(excluded.is_cached, images.is_cached)"
+		" RETURNING id",
+	[ST_ARTICLE_IMAGES_CLEAR] = "DELETE FROM article_images WHERE article_id = ?1",
+	[ST_ARTICLE_IMAGE_ADD] =
+		"INSERT INTO article_images (article_id, position, image_id) VALUES (?1, ?2, ?3)",
+
+	[ST_RELATED_CLEAR] = "DELETE FROM related_links WHERE article_id = ?1",
+	[ST_RELATED_ADD] =
+		"INSERT INTO related_links (article_id, position, related_article_id) VALUES (?1, ?2, ?3)",
+
+	[ST_SEARCH_RANK] = SEARCH_MATCH " ORDER BY articles_fts.rank, a.id" PAGE,
+	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH BY_DATE_DESC PAGE,
+	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH BY_DATE_ASC PAGE,
+	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
+	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
+};

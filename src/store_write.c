@@ -1,0 +1,418 @@
+/*
+ * store_write.c: recording one imported file: its source row, its article
+ * and everything hanging off it, inside one savepoint so that a file lands
+ * completely or not at all.
+ */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Runs a statement that returns no rows (or whose rows are not needed). */
+static int run(struct nd_store *s, sqlite3_stmt *st, struct nd_error *err, const char *doing)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		int status = store_fail(s, err, doing);
+		sqlite3_reset(st);
+		return status;
+	}
+	sqlite3_reset(st);
+	return ND_STORE_OK;
+}
+
+/* Runs a statement whose first row's first column is an id (*id = 0 when
+ * there is no row). */
+static int run_id(struct nd_store *s, sqlite3_stmt *st, int64_t *id, struct nd_error *err,
+		  const char *doing)
+{
+	*id = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		int status = store_fail(s, err, doing);
+		sqlite3_reset(st);
+		return status;
+	}
+	sqlite3_reset(st);
+	return ND_STORE_OK;
+}
+
+static void bind_text(sqlite3_stmt *st, int k, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, k, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, k);
+}
+
+static void bind_number(sqlite3_stmt *st, int k, const struct nd_number *n)
+{
+	if (n->kind == ND_NUM_INT)
+		sqlite3_bind_int64(st, k, n->i);
+	else if (n->kind == ND_NUM_REAL)
+		sqlite3_bind_double(st, k, n->r);
+	else
+		sqlite3_bind_null(st, k);
+}
+
+static void bind_flag(sqlite3_stmt *st, int k, int flag)
+{
+	if (flag < 0)
+		sqlite3_bind_null(st, k);
+	else
+		sqlite3_bind_int(st, k, flag);
+}
+
+static int put_image(struct nd_store *s, const struct nd_image *img, int64_t *id,
+		     struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_IMAGE_UPSERT, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	bind_text(st, 1, img->url);
+	bind_number(st, 2, &img->width);
+	bind_number(st, 3, &img->height);
+	bind_flag(st, 4, img->is_cached);
+	return run_id(s, st, id, err, "cannot store an image");
+}
+
+/* Replaces the ordered image list of an owner (article or provider). */
+static int put_image_list(struct nd_store *s, enum stmt_id clear, enum stmt_id add,
+			  int64_t owner, const struct nd_image *images, size_t n,
+			  struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, clear, err);
+	int rc;
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, owner);
+	if ((rc = run(s, st, err, "cannot replace images")))
+		return rc;
+	for (size_t k = 0; k < n; k++) {
+		int64_t image_id;
+		if ((rc = put_image(s, &images[k], &image_id, err)))
+			return rc;
+		if (!(st = store_stmt(s, add, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_int64(st, 1, owner);
+		sqlite3_bind_int64(st, 2, (int64_t)k);
+		sqlite3_bind_int64(st, 3, image_id);
+		if ((rc = run(s, st, err, "cannot store an image")))
+			return rc;
+	}
+	return ND_STORE_OK;
+}
+
+static int put_provider(struct nd_store *s, const struct nd_provider *p, bool replace_images,
+			int64_t *id, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PROVIDER_FIND, err);
+	int rc;
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, p->domain, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->name_key, -1, SQLITE_STATIC);
+	if ((rc = run_id(s, st, id, err, "cannot read providers")))
+		return rc;
+	if (!*id) {
+		if (!(st = store_stmt(s, ST_PROVIDER_INSERT, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, p->domain, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, p->name_key, -1, SQLITE_STATIC);
+		if ((rc = run_id(s, st, id, err, "cannot store a provider")))
+			return rc;
+	}
+	/* logos come from the newest file that names some; none leaves them */
+	if (replace_images && p->n_images)
+		return put_image_list(s, ST_PROVIDER_IMAGES_CLEAR, ST_PROVIDER_IMAGE_ADD, *id,
+				      p->images, p->n_images, err);
+	return ND_STORE_OK;
+}
+
+static int put_topics(struct nd_store *s, int64_t article_id, const struct nd_article *a,
+		      struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_TOPICS_CLEAR, err);
+	int rc;
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	if ((rc = run(s, st, err, "cannot replace topics")))
+		return rc;
+	for (size_t k = 0; k < a->n_topics; k++) {
+		int64_t topic_id;
+		if (!(st = store_stmt(s, ST_TOPIC_FIND, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_text(st, 1, a->topic_keys[k], -1, SQLITE_STATIC);
+		if ((rc = run_id(s, st, &topic_id, err, "cannot read topics")))
+			return rc;
+		if (!topic_id) {
+			if (!(st = store_stmt(s, ST_TOPIC_INSERT, err)))
+				return ND_STORE_ERROR;
+			sqlite3_bind_text(st, 1, a->topics[k], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, a->topic_keys[k], -1, SQLITE_STATIC);
+			if ((rc = run_id(s, st, &topic_id, err, "cannot store a topic")))
+				return rc;
+		}
+		if (!(st = store_stmt(s, ST_ARTICLE_TOPIC_ADD, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_int64(st, 1, article_id);
+		sqlite3_bind_int64(st, 2, (int64_t)k);
+		sqlite3_bind_int64(st, 3, topic_id);
+		if ((rc = run(s, st, err, "cannot store a topic")))
+			return rc;
+	}
+	return ND_STORE_OK;
+}
+
+static void bind_article(sqlite3_stmt *st, const struct nd_article *a, int64_t provider_id)
+{
+	bind_text(st, 1, a->url);
+	bind_text(st, 2, a->web_url);
+	bind_text(st, 3, a->original_url);
+	bind_text(st, 4, a->amp_url);
+	bind_text(st, 5, a->cdn_amp_url);
+	bind_text(st, 6, a->title);
+	bind_text(st, 7, a->excerpt);
+	bind_text(st, 8, a->body);
+	bind_text(st, 9, a->category);
+	bind_text(st, 10, a->type);
+	bind_text(st, 11, a->published_at);
+	bind_number(st, 12, &a->quality);
+	bind_number(st, 13, &a->heat);
+	bind_flag(st, 14, a->is_published);
+	bind_text(st, 15, a->featured_content);
+	if (provider_id)
+		sqlite3_bind_int64(st, 16, provider_id);
+	else
+		sqlite3_bind_null(st, 16);
+	bind_text(st, 17, a->extra);
+}
+
+/* Everything an article row owns: topics and images. */
+static int put_children(struct nd_store *s, int64_t id, const struct nd_article *a,
+			struct nd_error *err)
+{
+	int rc = put_topics(s, id, a, err);
+	if (rc)
+		return rc;
+	return put_image_list(s, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD, id, a->images,
+			      a->n_images, err);
+}
+
+/* Looks an article up by canonical URL. */
+static int find_article(struct nd_store *s, const char *url, int64_t *id, bool *archived,
+			struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_FIND, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	*id = 0;
+	*archived = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*archived = sqlite3_column_int(st, 1) != 0;
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(s, err, "cannot read articles");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return ND_STORE_OK;
+}
+
+/* A related item: an article row known from the link, unless a file of the
+ * archive is that article (then the file's data stands). */
+static int put_link_target(struct nd_store *s, const struct nd_article *r, int64_t *id,
+			   struct nd_error *err)
+{
+	bool archived;
+	int rc = find_article(s, r->url, id, &archived, err);
+	if (rc || archived)
+		return rc;
+	int64_t provider_id = 0;
+	if (r->provider && (rc = put_provider(s, r->provider, false, &provider_id, err)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_LINK_UPSERT, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	bind_article(st, r, provider_id);
+	if ((rc = run(s, st, err, "cannot store a related article")))
+		return rc;
+	if (!*id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return put_children(s, *id, r, err);
+}
+
+static int put_related(struct nd_store *s, int64_t id, const struct nd_article *a,
+		       struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_RELATED_CLEAR, err);
+	int rc;
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = run(s, st, err, "cannot replace related links")))
+		return rc;
+	for (size_t k = 0; k < a->n_related; k++) {
+		int64_t target;
+		if ((rc = put_link_target(s, &a->related[k], &target, err)))
+			return rc;
+		if (!(st = store_stmt(s, ST_RELATED_ADD, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)k);
+		sqlite3_bind_int64(st, 3, target);
+		if ((rc = run(s, st, err, "cannot store a related link")))
+			return rc;
+	}
+	return ND_STORE_OK;
+}
+
+/* The newest other file already giving this article, if any. */
+static int other_source(struct nd_store *s, int64_t article_id, const char *path,
+			char *other, size_t other_size, int64_t *other_mtime, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_OTHERS, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	other[0] = '\0';
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(other, other_size, "%s", (const char *)sqlite3_column_text(st, 0));
+		*other_mtime = sqlite3_column_int64(st, 1);
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(s, err, "cannot read sources");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return ND_STORE_OK;
+}
+
+static int put_article(struct nd_store *s, const struct nd_file_result *f, int64_t *id,
+		       struct nd_put_outcome *out, struct nd_error *err)
+{
+	const struct nd_article *a = f->article;
+	bool archived;
+	int rc = find_article(s, a->url, id, &archived, err);
+	if (rc)
+		return rc;
+	if (*id) {
+		int64_t other_mtime = 0;
+		if ((rc = other_source(s, *id, f->path, out->other_path, sizeof(out->other_path),
+				       &other_mtime, err)))
+			return rc;
+		/* the newer file wins; equal times fall to the later path, so the
+		 * outcome does not depend on the order of imports */
+		if (out->other_path[0] &&
+		    (other_mtime > f->mtime_ns ||
+		     (other_mtime == f->mtime_ns && strcmp(out->other_path, f->path) > 0))) {
+			out->kept_older = true;
+			return ND_STORE_OK;
+		}
+	}
+	int64_t provider_id = 0;
+	if (a->provider && (rc = put_provider(s, a->provider, true, &provider_id, err)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_UPSERT, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	bind_article(st, a, provider_id);
+	out->added = !archived;
+	out->updated = archived;
+	if ((rc = run_id(s, st, id, err, "cannot store the article")))
+		return rc;
+	if ((rc = put_children(s, *id, a, err)))
+		return rc;
+	return put_related(s, *id, a, err);
+}
+
+static int previous_article(struct nd_store *s, const char *path, int64_t *id,
+			    struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_ARTICLE, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	return run_id(s, st, id, err, "cannot read sources");
+}
+
+static int refresh_archived(struct nd_store *s, int64_t article_id, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_SET_ARCHIVED, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	return run(s, st, err, "cannot update an article");
+}
+
+static int put_file(struct nd_store *s, const struct nd_file_result *f,
+		    struct nd_put_outcome *out, struct nd_error *err)
+{
+	static const char *const status_names[] = {
+		[ND_FILE_OK] = "ok", [ND_FILE_FAILED] = "failed", [ND_FILE_SKIPPED] = "skipped",
+	};
+	int64_t before = 0, article_id = 0;
+	int rc = previous_article(s, f->path, &before, err);
+	if (rc)
+		return rc;
+	if (f->status == ND_FILE_OK && (rc = put_article(s, f, &article_id, out, err)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_PUT, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, f->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)f->size);
+	sqlite3_bind_int64(st, 3, f->mtime_ns);
+	bind_text(st, 4, f->hash);
+	sqlite3_bind_text(st, 5, status_names[f->status], -1, SQLITE_STATIC);
+	bind_text(st, 6, f->message);
+	if (article_id)
+		sqlite3_bind_int64(st, 7, article_id);
+	else
+		sqlite3_bind_null(st, 7);
+	if ((rc = run(s, st, err, "cannot record the source")))
+		return rc;
+	/* the article this file gave before may have lost its last file */
+	if (before && before != article_id && f->status != ND_FILE_FAILED)
+		return refresh_archived(s, before, err);
+	return ND_STORE_OK;
+}
+
+int nd_store_put_file(struct nd_store *s, const struct nd_file_result *f,
+		      struct nd_put_outcome *out, struct nd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = store_stmt(s, ST_SAVEPOINT, err);
+	int rc;
+	if (!st)
+		return ND_STORE_ERROR;
+	if ((rc = run(s, st, err, "cannot start a savepoint")))
+		return rc;
+	rc = put_file(s, f, out, err);
+	if (rc == ND_STORE_OK) {
+		if (!(st = store_stmt(s, ST_RELEASE, err)))
+			return ND_STORE_ERROR;
+		if ((rc = run(s, st, err, "cannot release a savepoint")) == ND_STORE_OK)
+			return ND_STORE_OK;
+	}
+	/* undo this file only; the batch goes on */
+	sqlite3_exec(s->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
+	return rc;
+}

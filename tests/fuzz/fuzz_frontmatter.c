@@ -1,0 +1,57 @@
+/*
+ * fuzz_frontmatter.c: libFuzzer target for the front-matter parser.  Beyond
+ * crashes and sanitizer reports it checks the tree's promises in
+ * frontmatter.h, which callers rely on without checking.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+
+/* Aborts unless n and everything below it keep the header's contract.  The
+ * walk is bounded: the node limit counts alias expansion. */
+static void check_node(const struct nd_node *n)
+{
+	if (n->line < 2 || n->col < 1)
+		abort();
+	if (n->type == ND_NODE_SEQ || n->type == ND_NODE_MAP) {
+		if (n->text || (n->count && !n->items))
+			abort();
+		size_t items = n->type == ND_NODE_MAP ? 2 * n->count : n->count;
+		for (size_t i = 0; i < items; i++) {
+			const struct nd_node *item = n->items[i];
+			if (n->type == ND_NODE_MAP && i % 2 == 0 &&
+			    (item->type == ND_NODE_SEQ || item->type == ND_NODE_MAP))
+				abort();
+			check_node(item);
+		}
+		return;
+	}
+	if (!n->text || strlen(n->text) != n->len)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct nd_frontmatter fm;
+	struct nd_error err;
+	const char *buf = (const char *)data;
+	switch (nd_frontmatter_parse(buf, size, &fm, &err)) {
+	case ND_FM_OK:
+		if (!fm.root || fm.root->type != ND_NODE_MAP || fm.body < buf ||
+		    fm.body + fm.body_len != buf + size || fm.body_line < 3)
+			abort();
+		check_node(fm.root);
+		nd_node_get(fm.root, "title");
+		nd_frontmatter_release(&fm);
+		break;
+	case ND_FM_ERROR:
+		if (!err.msg[0] || fm.root)
+			abort();
+		break;
+	case ND_FM_NOT_ARTICLE:
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+/* check_main.c: runs every unit suite (or the one named by CK_RUN_SUITE). */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(make_frontmatter_suite());
+	srunner_add_suite(sr, make_normalize_suite());
+	srunner_add_suite(sr, make_query_suite());
+	srunner_add_suite(sr, make_store_suite());
+	srunner_add_suite(sr, make_walk_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	int run = srunner_ntests_run(sr);
+	srunner_free(sr);
+	/* a suite that ran nothing is a broken selection, not a pass */
+	return failed == 0 && run > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

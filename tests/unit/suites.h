@@ -1,0 +1,13 @@
+/* suites.h: one make_<area>_suite() per engine module, combined in check_main.c. */
+#ifndef ND_SUITES_H
+#define ND_SUITES_H
+
+#include <check.h>
+
+Suite *make_frontmatter_suite(void);
+Suite *make_normalize_suite(void);
+Suite *make_query_suite(void);
+Suite *make_store_suite(void);
+Suite *make_walk_suite(void);
+
+#endif
