@@ -61,5 +61,13 @@ int cli_parse_int(const struct nd_cli *cli, const char *command, const char *opt
 
 int cmd_import(struct nd_cli *cli, int argc, char **argv);
 int cmd_search(struct nd_cli *cli, int argc, char **argv);
+int cmd_show(struct nd_cli *cli, int argc, char **argv);
+int cmd_stats(struct nd_cli *cli, int argc, char **argv);
+int cmd_providers(struct nd_cli *cli, int argc, char **argv);
+int cmd_topics(struct nd_cli *cli, int argc, char **argv);
+int cmd_export(struct nd_cli *cli, int argc, char **argv);
+int cmd_check(struct nd_cli *cli, int argc, char **argv);
+int cmd_optimize(struct nd_cli *cli, int argc, char **argv);
+
 
 #endif

@@ -14,6 +14,13 @@
 static const struct nd_command commands[] = {
 	{ "import", cmd_import, "index new and changed article files under PATHs" },
 	{ "search", cmd_search, "full-text search over titles, excerpts and bodies" },
+	{ "show", cmd_show, "one article with everything known about it" },
+	{ "stats", cmd_stats, "counts, top providers and topics, articles per month" },
+	{ "providers", cmd_providers, "providers with article counts" },
+	{ "topics", cmd_topics, "topics with article counts" },
+	{ "export", cmd_export, "every article back out: NDJSON or front-matter files" },
+	{ "check", cmd_check, "database integrity and failed sources" },
+	{ "optimize", cmd_optimize, "merge the search index, ANALYZE and VACUUM" },
 };
 
 static void usage(FILE *out)

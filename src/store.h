@@ -107,4 +107,40 @@ typedef int (*nd_hit_fn)(const struct nd_hit *hit, void *ctx);
 int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *opts, nd_hit_fn fn,
 			void *ctx, struct nd_error *err);
 
+/* ---- reading articles back (show, export) ---- */
+
+/*
+ * Finds an article by what a user typed: a number is an id, text with "://"
+ * a URL (canonicalized as on import), anything else a source path (as given,
+ * else made absolute).  Returns ND_STORE_OK with *id set, ND_STORE_NOT_FOUND,
+ * or an error.
+ */
+int nd_store_article_find(struct nd_store *s, const char *key, int64_t *id,
+			  struct nd_error *err);
+
+/*
+ * Loads article `id` into *a as stored: fields, provider (with logos),
+ * topics, images, related items (each with its own fields, provider, topics
+ * and images, without their own related lists) and extra.  Release *a with
+ * nd_article_release().  ND_STORE_NOT_FOUND when there is no such row.
+ */
+int nd_store_article_load(struct nd_store *s, int64_t id, struct nd_article *a,
+			  struct nd_error *err);
+
+/* Articles linking to `id` ("linked from"), in id order. */
+typedef int (*nd_link_fn)(int64_t id, const char *url, const char *title, void *ctx);
+int nd_store_article_backlinks(struct nd_store *s, int64_t id, nd_link_fn fn, void *ctx,
+			       struct nd_error *err);
+
+/* Files that gave `id`. */
+typedef int (*nd_source_fn)(const char *path, const char *status, const char *message,
+			    const char *imported_at, void *ctx);
+int nd_store_article_sources(struct nd_store *s, int64_t id, nd_source_fn fn, void *ctx,
+			     struct nd_error *err);
+
+/* Every archived article id (known from a file), in id order; fn may stop
+ * the walk by returning non-zero. */
+typedef int (*nd_id_fn)(int64_t id, void *ctx);
+int nd_store_archived_ids(struct nd_store *s, nd_id_fn fn, void *ctx, struct nd_error *err);
+
 #endif

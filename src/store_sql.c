@@ -122,4 +122,26 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH BY_DATE_ASC PAGE,
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
 	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
+
+	[ST_READ_ARTICLE] = "SELECT " ARTICLE_COLUMNS " FROM articles WHERE id = ?1",
+	[ST_READ_ID_BY_PATH] = "SELECT article_id FROM sources WHERE path = ?1",
+	[ST_READ_PROVIDER] = "SELECT name, domain, name_key FROM providers WHERE id = ?1",
+	[ST_READ_PROVIDER_IMAGES] =
+		"SELECT i.url, i.width, i.height, i.is_cached FROM provider_images o"
+		" JOIN images i ON i.id = o.image_id WHERE o.provider_id = ?1 ORDER BY o.position",
+	[ST_READ_ARTICLE_IMAGES] =
+		"SELECT i.url, i.width, i.height, i.is_cached FROM article_images o"
+		" JOIN images i ON i.id = o.image_id WHERE o.article_id = ?1 ORDER BY o.position",
+	[ST_READ_TOPICS] =
+		"SELECT t.name, t.name_key FROM article_topics o JOIN topics t ON t.id = o.topic_id"
+		" WHERE o.article_id = ?1 ORDER BY o.position",
+	[ST_READ_RELATED_IDS] =
+		"SELECT related_article_id FROM related_links WHERE article_id = ?1 ORDER BY position",
+	[ST_READ_BACKLINKS] =
+		"SELECT DISTINCT a.id, a.url, a.title FROM related_links r"
+		" JOIN articles a ON a.id = r.article_id WHERE r.related_article_id = ?1 ORDER BY a.id",
+	[ST_READ_SOURCES] =
+		"SELECT path, status, message, imported_at FROM sources WHERE article_id = ?1"
+		" ORDER BY path",
+	[ST_READ_ARCHIVED_IDS] = "SELECT id FROM articles WHERE is_archived = 1 ORDER BY id",
 };
