@@ -112,7 +112,9 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body, content="arti
 INSERT INTO articles_fts(articles_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)');
 
 -- Substring search for scripts without word breaks (Chinese, Japanese, Korean).
-CREATE VIRTUAL TABLE articles_trigram USING fts5(title, excerpt, content="articles", content_rowid="id", tokenize='trigram');
+-- Single quotes on purpose: Datasette and sqlite-utils must pick articles_fts
+-- as the search table of articles, and they match the double-quoted form.
+CREATE VIRTUAL TABLE articles_trigram USING fts5(title, excerpt, content='articles', content_rowid='id', tokenize='trigram');
 
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);

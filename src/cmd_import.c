@@ -25,7 +25,7 @@
 #define BATCH_NS (2LL * 1000000000LL)
 
 struct import_counts {
-	uint64_t seen, added, updated, unchanged, skipped, failed, warned;
+	uint64_t seen, added, updated, unchanged, skipped, failed, warned, same_url;
 };
 
 struct import_run {
@@ -190,6 +190,7 @@ static int import_article(struct import_run *run, struct nd_file_result *f, cons
 		run->n.added += out.added;
 		run->n.updated += out.updated;
 		if (out.other_path[0]) {
+			run->n.same_url++;
 			char *other = cli_printable(out.other_path);
 			cli_warning(run->cli, "%s: same URL as '%s' (%s); one article, two sources, %s",
 				    shown, other, a.url,
@@ -348,12 +349,17 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 	free(roots);
 	nd_store_close(run.store);
 
-	if (!run.quiet || run.n.failed)
+	if (!run.quiet || run.n.failed) {
 		fprintf(stderr,
 			"newsdb: %llu files: %llu added, %llu updated, %llu unchanged, "
-			"%llu skipped, %llu failed\n",
+			"%llu skipped, %llu failed",
 			(unsigned long long)run.n.seen, (unsigned long long)run.n.added,
 			(unsigned long long)run.n.updated, (unsigned long long)run.n.unchanged,
 			(unsigned long long)run.n.skipped, (unsigned long long)run.n.failed);
+		if (run.n.same_url)
+			fprintf(stderr, " (%llu with the URL of another file)",
+				(unsigned long long)run.n.same_url);
+		fputc('\n', stderr);
+	}
 	return run.fatal || run.n.failed ? ND_EXIT_FAILED : ND_EXIT_OK;
 }

@@ -1,10 +1,190 @@
-/* placeholder: newsdb stats */
+/*
+ * cmd_stats.c: `newsdb stats`: what the archive holds, with a bar chart of
+ * articles per month (or year, when months would not fit a screen).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
 #include "cli.h"
+
+#define MAX_MONTH_ROWS 36
+#define BAR_WIDTH 50
+
+struct period {
+	char label[8];
+	int64_t count;
+};
+
+struct periods {
+	struct period *items;
+	size_t n, cap;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: newsdb stats [OPTIONS]\n"
+		"\n"
+		"Counts of articles (archived from files, and known only from other\n"
+		"articles' related links), providers, topics, images, related links and\n"
+		"sources (failed, skipped), the date range, and a bar chart of archived\n"
+		"articles per month (per year when there are more than %d months).\n"
+		"\n"
+		"Options:\n"
+		"      --by PERIOD    month or year (default: whichever fits)\n"
+		"  -f, --format FMT   text (default) or json\n"
+		"  -h, --help         show this help\n"
+		"\n"
+		"Exit status: 0 success; 1 the database could not be read; 2 usage error.\n",
+		MAX_MONTH_ROWS);
+}
+
+static int add_period(const char *label, const char *detail, int64_t count, void *ctx)
+{
+	(void)detail;
+	struct periods *ps = ctx;
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 32;
+		ps->items = nd_xrealloc(ps->items, ps->cap * sizeof(*ps->items));
+	}
+	snprintf(ps->items[ps->n].label, sizeof(ps->items[ps->n].label), "%s", label ? label : "");
+	ps->items[ps->n++].count = count;
+	return 0;
+}
+
+static void print_text(const struct nd_stats *st, const struct periods *ps, bool by_year,
+		       bool color)
+{
+	printf("articles       %lld (%lld archived, %lld known only from links)\n",
+	       (long long)st->articles, (long long)st->archived,
+	       (long long)(st->articles - st->archived));
+	printf("providers      %lld\n", (long long)st->providers);
+	printf("topics         %lld\n", (long long)st->topics);
+	printf("images         %lld\n", (long long)st->images);
+	printf("related links  %lld\n", (long long)st->related_links);
+	printf("sources        %lld (%lld failed, %lld skipped)\n", (long long)st->sources,
+	       (long long)st->failed, (long long)st->skipped);
+	if (st->first_date[0])
+		printf("published      %.10s .. %.10s\n", st->first_date, st->last_date);
+	if (!ps->n)
+		return;
+	int64_t max = 1;
+	for (size_t k = 0; k < ps->n; k++)
+		if (ps->items[k].count > max)
+			max = ps->items[k].count;
+	printf("\narchived articles per %s:\n", by_year ? "year" : "month");
+	for (size_t k = 0; k < ps->n; k++) {
+		int64_t width = ps->items[k].count * BAR_WIDTH / max;
+		if (width == 0 && ps->items[k].count > 0)
+			width = 1;
+		printf("%-7s  %s", ps->items[k].label, color ? "\033[36m" : "");
+		for (int64_t w = 0; w < width; w++)
+			fputs("█", stdout);
+		printf("%s %lld\n", color ? "\033[0m" : "", (long long)ps->items[k].count);
+	}
+}
+
+static void print_json(const struct nd_stats *st, const struct periods *ps, bool by_year)
+{
+	struct nd_printer *p = nd_printer_new(stdout, ND_FORMAT_JSON);
+	nd_printer_begin_map(p);
+	const struct {
+		const char *key;
+		int64_t value;
+	} counts[] = {
+		{ "articles", st->articles }, { "archived", st->archived },
+		{ "link_only", st->articles - st->archived }, { "providers", st->providers },
+		{ "topics", st->topics }, { "images", st->images },
+		{ "related_links", st->related_links }, { "sources", st->sources },
+		{ "failed_sources", st->failed }, { "skipped_sources", st->skipped },
+	};
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		nd_printer_key(p, counts[k].key);
+		nd_printer_int(p, counts[k].value);
+	}
+	nd_printer_key(p, "first_published");
+	nd_printer_string(p, st->first_date[0] ? st->first_date : NULL);
+	nd_printer_key(p, "last_published");
+	nd_printer_string(p, st->last_date[0] ? st->last_date : NULL);
+	nd_printer_key(p, by_year ? "per_year" : "per_month");
+	nd_printer_begin_list(p);
+	for (size_t k = 0; k < ps->n; k++) {
+		nd_printer_begin_map(p);
+		nd_printer_key(p, "period");
+		nd_printer_string(p, ps->items[k].label);
+		nd_printer_key(p, "articles");
+		nd_printer_int(p, ps->items[k].count);
+		nd_printer_end(p);
+	}
+	nd_printer_end(p);
+	nd_printer_end(p);
+	nd_printer_free(p);
+}
 
 int cmd_stats(struct nd_cli *cli, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error(cli, "'stats' is not implemented yet");
-	return ND_EXIT_FAILED;
+	enum { OPT_BY = 256 };
+	static const struct option options[] = {
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum nd_format format = ND_FORMAT_TEXT;
+	int by = -1; /* -1 whichever fits, 0 month, 1 year */
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_BY:
+			if (!strcmp(optarg, "month"))
+				by = 0;
+			else if (!strcmp(optarg, "year"))
+				by = 1;
+			else
+				return cli_usage_error(cli, "stats", "unknown period '%s' (choose month or year)",
+						       optarg);
+			break;
+		case 'f':
+			if ((rc = cli_parse_format(cli, "stats", optarg, "text, json", &format)))
+				return rc;
+			break;
+		case 'h':
+			usage(stdout);
+			return ND_EXIT_OK;
+		default:
+			return cli_usage_error(cli, "stats", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "stats", "unexpected argument '%s'", argv[optind]);
+	struct nd_store *store;
+	if ((rc = cli_open_store(cli, ND_STORE_READ, &store)))
+		return rc;
+	struct nd_stats st;
+	struct periods ps = { 0 };
+	struct nd_error err;
+	nd_error_clear(&err);
+	rc = nd_store_stats(store, &st, &err);
+	if (!rc)
+		rc = nd_store_per_period(store, by == 1, add_period, &ps, &err);
+	if (!rc && by == -1 && ps.n > MAX_MONTH_ROWS) {
+		ps.n = 0;
+		by = 1;
+		rc = nd_store_per_period(store, true, add_period, &ps, &err);
+	}
+	nd_store_close(store);
+	if (rc) {
+		free(ps.items);
+		cli_error(cli, "%s", err.msg);
+		return ND_EXIT_FAILED;
+	}
+	if (format == ND_FORMAT_JSON)
+		print_json(&st, &ps, by == 1);
+	else
+		print_text(&st, &ps, by == 1, cli->color_out);
+	free(ps.items);
+	return ND_EXIT_OK;
 }

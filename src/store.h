@@ -143,4 +143,45 @@ int nd_store_article_sources(struct nd_store *s, int64_t id, nd_source_fn fn, vo
 typedef int (*nd_id_fn)(int64_t id, void *ctx);
 int nd_store_archived_ids(struct nd_store *s, nd_id_fn fn, void *ctx, struct nd_error *err);
 
+/* ---- overview (stats, providers, topics) ---- */
+
+struct nd_stats {
+	int64_t articles, archived, providers, topics, images, related_links;
+	int64_t sources, failed, skipped;
+	char first_date[21], last_date[21]; /* of archived articles; "" when none */
+};
+
+int nd_store_stats(struct nd_store *s, struct nd_stats *out, struct nd_error *err);
+
+/* A labelled count: a period ("2021-12"), a provider (label = name,
+ * detail = domain) or a topic (detail NULL). */
+typedef int (*nd_count_fn)(const char *label, const char *detail, int64_t count, void *ctx);
+
+/* Archived articles per month ("YYYY-MM") or per year ("YYYY"), in order. */
+int nd_store_per_period(struct nd_store *s, bool by_year, nd_count_fn fn, void *ctx,
+			struct nd_error *err);
+
+enum nd_list_sort { ND_LIST_BY_COUNT, ND_LIST_BY_NAME };
+
+/* Providers or topics with the number of articles that name them;
+ * limit <= 0 for all. */
+int nd_store_providers(struct nd_store *s, enum nd_list_sort sort, int64_t limit,
+		       nd_count_fn fn, void *ctx, struct nd_error *err);
+int nd_store_topics(struct nd_store *s, enum nd_list_sort sort, int64_t limit, nd_count_fn fn,
+		    void *ctx, struct nd_error *err);
+
+/* ---- maintenance (check, optimize) ---- */
+
+/* One finding of nd_store_check: kind is "integrity", "foreign-key",
+ * "fts", "failed-source" or "missing-source"; detail says what. */
+typedef int (*nd_problem_fn)(const char *kind, const char *detail, void *ctx);
+
+/* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity-check
+ * of both search indexes, lists failed sources and sources whose files are
+ * gone.  Returns the number of problems found, or a negative status. */
+int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
+
+/* FTS merge, ANALYZE, VACUUM. */
+int nd_store_optimize(struct nd_store *s, struct nd_error *err);
+
 #endif

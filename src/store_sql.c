@@ -117,7 +117,8 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_RELATED_ADD] =
 		"INSERT INTO related_links (article_id, position, related_article_id) VALUES (?1, ?2, ?3)",
 
-	[ST_SEARCH_RANK] = SEARCH_MATCH " ORDER BY articles_fts.rank, a.id" PAGE,
+	/* the archive's own files first, then articles known only from links */
+	[ST_SEARCH_RANK] = SEARCH_MATCH " ORDER BY a.is_archived DESC, articles_fts.rank, a.id" PAGE,
 	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH BY_DATE_DESC PAGE,
 	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH BY_DATE_ASC PAGE,
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
@@ -144,4 +145,45 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT path, status, message, imported_at FROM sources WHERE article_id = ?1"
 		" ORDER BY path",
 	[ST_READ_ARCHIVED_IDS] = "SELECT id FROM articles WHERE is_archived = 1 ORDER BY id",
+
+	[ST_STATS] =
+		"SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM articles WHERE is_archived),"
+		" (SELECT count(*) FROM providers), (SELECT count(*) FROM topics),"
+		" (SELECT count(*) FROM images), (SELECT count(*) FROM related_links),"
+		" (SELECT count(*) FROM sources),"
+		" (SELECT count(*) FROM sources WHERE status = 'failed'),"
+		" (SELECT count(*) FROM sources WHERE status = 'skipped'),"
+		" (SELECT min(published_at) FROM articles WHERE is_archived),"
+		" (SELECT max(published_at) FROM articles WHERE is_archived)",
+	[ST_PER_MONTH] =
+		"SELECT substr(published_at, 1, 7), NULL, count(*) FROM articles"
+		" WHERE is_archived AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1",
+	[ST_PER_YEAR] =
+		"SELECT substr(published_at, 1, 4), NULL, count(*) FROM articles"
+		" WHERE is_archived AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1",
+	[ST_PROVIDERS_BY_COUNT] =
+		"SELECT p.name, p.domain, count(a.id) AS n FROM providers p"
+		" LEFT JOIN articles a ON a.provider_id = p.id GROUP BY p.id"
+		" ORDER BY n DESC, p.name_key, p.domain LIMIT ?1",
+	[ST_PROVIDERS_BY_NAME] =
+		"SELECT p.name, p.domain, count(a.id) AS n FROM providers p"
+		" LEFT JOIN articles a ON a.provider_id = p.id GROUP BY p.id"
+		" ORDER BY p.name_key, p.domain LIMIT ?1",
+	[ST_TOPICS_BY_COUNT] =
+		"SELECT t.name, NULL, count(o.article_id) AS n FROM topics t"
+		" LEFT JOIN article_topics o ON o.topic_id = t.id GROUP BY t.id"
+		" ORDER BY n DESC, t.name_key LIMIT ?1",
+	[ST_TOPICS_BY_NAME] =
+		"SELECT t.name, NULL, count(o.article_id) AS n FROM topics t"
+		" LEFT JOIN article_topics o ON o.topic_id = t.id GROUP BY t.id"
+		" ORDER BY t.name_key LIMIT ?1",
+	[ST_CHECK_INTEGRITY] = "PRAGMA integrity_check",
+	[ST_CHECK_FOREIGN_KEYS] =
+		"SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' refers to a missing '"
+		" || parent || ' row' FROM pragma_foreign_key_check",
+	[ST_CHECK_FTS] = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)",
+	[ST_CHECK_TRIGRAM] =
+		"INSERT INTO articles_trigram (articles_trigram, rank) VALUES ('integrity-check', 1)",
+	[ST_CHECK_FAILED] = "SELECT path, message FROM sources WHERE status = 'failed' ORDER BY path",
+	[ST_CHECK_PATHS] = "SELECT path FROM sources ORDER BY path",
 };

@@ -334,8 +334,9 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	if (!st)
 		return ND_STORE_ERROR;
 	bind_article(st, a, provider_id);
+	/* a second file of the same article adds nothing new */
 	out->added = !archived;
-	out->updated = archived;
+	out->updated = archived && !out->other_path[0];
 	if ((rc = run_id(s, st, id, err, "cannot store the article")))
 		return rc;
 	if ((rc = put_children(s, *id, a, err)))
