@@ -25,13 +25,14 @@
 #define BATCH_NS (2LL * 1000000000LL)
 
 struct import_counts {
-	uint64_t seen, added, updated, unchanged, skipped, failed, warned, same_url;
+	uint64_t seen, added, updated, unchanged, moved, skipped, failed, warned, same_url;
 };
 
 struct import_run {
 	struct nd_cli *cli;
 	struct nd_store *store;
 	bool quiet;
+	bool prune;
 	struct import_counts n;
 	uint64_t in_batch;
 	int64_t batch_started;
@@ -52,6 +53,9 @@ static void usage(FILE *out)
 		"recorded as a failed source; the import goes on with the next file.\n"
 		"\n"
 		"Options:\n"
+		"      --prune           forget files that are gone, and the articles, providers,\n"
+		"                        topics and images only they gave (without it, nothing\n"
+		"                        is ever deleted)\n"
 		"  -q, --quiet           print only errors and warnings, no notes or summary\n"
 		"  -h, --help            show this help\n"
 		"\n"
@@ -159,8 +163,19 @@ static void print_lines(const struct nd_cli *cli, const char *shown, const char 
 	}
 }
 
+/* The first earlier source of this content or URL whose file is gone. */
+static int find_vanished(const char *path, void *ctx)
+{
+	char **vanished = ctx;
+	struct stat st;
+	if (lstat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+		return 0;
+	*vanished = nd_xstrdup(path);
+	return 1;
+}
+
 static int import_article(struct import_run *run, struct nd_file_result *f, const char *shown,
-			  const struct nd_frontmatter *fm)
+			  const struct nd_frontmatter *fm, bool is_new)
 {
 	struct nd_article a;
 	struct nd_error err;
@@ -185,8 +200,24 @@ static int import_article(struct import_run *run, struct nd_file_result *f, cons
 		print_lines(run->cli, shown, a.warnings.data);
 		run->n.warned++;
 	}
+	char *vanished = NULL;
+	if (is_new && nd_store_source_candidates(run->store, f->hash, a.url, find_vanished,
+						 &vanished, &err) != ND_STORE_OK) {
+		run->fatal = ND_EXIT_FAILED;
+		run->fatal_err = err;
+		nd_article_release(&a);
+		return -1;
+	}
+	f->replaces = vanished;
 	rc = record(run, f, &out);
-	if (rc == 0) {
+	if (rc == 0 && out.moved) {
+		run->n.moved++;
+		if (!run->quiet) {
+			char *old = cli_printable(vanished);
+			cli_note(run->cli, "%s: moved from '%s'", shown, old);
+			free(old);
+		}
+	} else if (rc == 0) {
 		run->n.added += out.added;
 		run->n.updated += out.updated;
 		if (out.other_path[0]) {
@@ -199,6 +230,7 @@ static int import_article(struct import_run *run, struct nd_file_result *f, cons
 			free(other);
 		}
 	}
+	free(vanished);
 	nd_article_release(&a);
 	return rc;
 }
@@ -260,7 +292,7 @@ static int import_file(const struct nd_walk_entry *e, void *ctx)
 		rc = record(run, &f, &out);
 		break;
 	default:
-		rc = import_article(run, &f, shown, &fm);
+		rc = import_article(run, &f, shown, &fm, !prev.found);
 		nd_frontmatter_release(&fm);
 		break;
 	}
@@ -301,7 +333,9 @@ static char *absolute_root(const char *root)
 
 int cmd_import(struct nd_cli *cli, int argc, char **argv)
 {
+	enum { OPT_PRUNE = 256 };
 	static const struct option options[] = {
+		{ "prune", no_argument, NULL, OPT_PRUNE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -312,6 +346,9 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'q':
 			run.quiet = true;
+			break;
+		case OPT_PRUNE:
+			run.prune = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -336,8 +373,15 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 	} else {
 		run.batch_started = now_ns();
 		nd_walk((const char *const *)roots, n_roots, import_file, walk_problem, &run);
+		struct nd_prune_counts pruned = { 0, 0 };
+		if (!run.fatal && run.prune &&
+		    nd_store_prune(run.store, &pruned, &run.fatal_err) != ND_STORE_OK)
+			run.fatal = ND_EXIT_FAILED;
 		if (!run.fatal && nd_store_commit(run.store, &run.fatal_err) != ND_STORE_OK)
 			run.fatal = ND_EXIT_FAILED;
+		if (!run.fatal && run.prune && !run.quiet)
+			cli_note(cli, "pruned %lld sources whose files are gone and %lld articles",
+				 (long long)pruned.sources, (long long)pruned.articles);
 	}
 	if (run.fatal) {
 		nd_store_rollback(run.store);
@@ -356,6 +400,8 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 			(unsigned long long)run.n.seen, (unsigned long long)run.n.added,
 			(unsigned long long)run.n.updated, (unsigned long long)run.n.unchanged,
 			(unsigned long long)run.n.skipped, (unsigned long long)run.n.failed);
+		if (run.n.moved)
+			fprintf(stderr, ", %llu moved", (unsigned long long)run.n.moved);
 		if (run.n.same_url)
 			fprintf(stderr, " (%llu with the URL of another file)",
 				(unsigned long long)run.n.same_url);

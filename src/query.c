@@ -64,14 +64,14 @@ static char ascii_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-static bool is_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* Byte length of the white space at p, or 0.  The ideographic space and the
@@ -116,7 +116,7 @@ static enum field field_at(const char *p, const char **after)
 {
 	size_t n = 0;
 
-	while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))
+	while (is_alpha(p[n]))
 		n++;
 	enum field f = p[n] == ':' ? field_named(p, n) : F_NONE;
 	if (f != F_NONE)
@@ -294,7 +294,7 @@ static int add_filter(struct nd_query *q, enum field f, const char *value,
 static bool has_word_char(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (is_alnum(s[i]) || (unsigned char)s[i] >= 0x80)
+		if (is_alpha(s[i]) || is_digit(s[i]) || (unsigned char)s[i] >= 0x80)
 			return true;
 	return false;
 }
@@ -314,8 +314,8 @@ static void add_term(struct nd_query *q, struct term_list *terms, const struct t
 		return;
 	char *text = nd_xstrndup(t->s, len);
 	if (nd_norm_has_cjk(text)) {
-		/* The trigram index cannot take a NOT, so an excluded CJK term
-		 * is dropped. */
+		/* The store has no excluded substrings, so an excluded CJK
+		 * term is dropped. */
 		if (t->exclude)
 			free(text);
 		else

@@ -62,12 +62,14 @@ struct nd_file_result {
 	enum { ND_FILE_OK, ND_FILE_FAILED, ND_FILE_SKIPPED } status;
 	const char *message;           /* error, warnings or skip reason; may be NULL */
 	const struct nd_article *article; /* ND_FILE_OK only */
+	const char *replaces;          /* a vanished file this one was moved from, or NULL */
 };
 
 struct nd_put_outcome {
 	bool added;      /* a new archived article */
 	bool updated;    /* an archived article's data changed */
 	bool kept_older; /* another, newer file has the same URL: its values were kept */
+	bool moved;      /* `replaces` was taken over: nothing new */
 	char other_path[4096]; /* the other file with the same URL, or "" */
 };
 
@@ -80,6 +82,28 @@ struct nd_put_outcome {
  */
 int nd_store_put_file(struct nd_store *s, const struct nd_file_result *file,
 		      struct nd_put_outcome *out, struct nd_error *err);
+
+/*
+ * Paths of earlier sources that may be this file under an older name: those
+ * with the same content hash, or giving the same canonical URL (a moved file
+ * that was also edited).  The caller decides which one vanished.
+ */
+typedef int (*nd_path_fn)(const char *path, void *ctx);
+int nd_store_source_candidates(struct nd_store *s, const char *hash, const char *url,
+			       nd_path_fn fn, void *ctx, struct nd_error *err);
+
+struct nd_prune_counts {
+	int64_t sources, articles;
+};
+
+/*
+ * Forgets sources whose files are gone (lstat fails with ENOENT or ENOTDIR),
+ * then articles left with no source and no incoming related link (repeated,
+ * since a forgotten article's links may have been the only ones to others),
+ * then providers, topics and images nothing refers to.  Inside the caller's
+ * transaction.
+ */
+int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, struct nd_error *err);
 
 /* ---- search ---- */
 

@@ -77,6 +77,24 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT path, mtime_ns FROM sources WHERE article_id = ?1 AND path <> ?2"
 		" ORDER BY mtime_ns DESC, path DESC LIMIT 1",
 
+	[ST_SOURCE_DELETE] = "DELETE FROM sources WHERE path = ?1 RETURNING article_id",
+	[ST_SOURCE_CANDIDATES] =
+		"SELECT path FROM sources WHERE status = 'ok' AND hash = ?1"
+		" UNION SELECT s.path FROM sources s JOIN articles a ON a.id = s.article_id"
+		" WHERE a.url = ?2 ORDER BY 1",
+	[ST_PRUNE_ARTICLES] =
+		"DELETE FROM articles WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.article_id = articles.id)"
+		" AND NOT EXISTS (SELECT 1 FROM related_links r WHERE r.related_article_id = articles.id)",
+	[ST_PRUNE_PROVIDERS] =
+		"DELETE FROM providers WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.provider_id = providers.id)",
+	[ST_PRUNE_TOPICS] =
+		"DELETE FROM topics WHERE NOT EXISTS (SELECT 1 FROM article_topics o WHERE o.topic_id = topics.id)",
+	[ST_PRUNE_IMAGES] =
+		"DELETE FROM images WHERE NOT EXISTS (SELECT 1 FROM article_images o WHERE o.image_id = images.id)"
+		" AND NOT EXISTS (SELECT 1 FROM provider_images o WHERE o.image_id = images.id)",
+	[ST_REFRESH_ARCHIVED] =
+		"UPDATE articles SET is_archived = 0 WHERE is_archived = 1"
+		" AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.article_id = articles.id)",
 	[ST_ARTICLE_FIND] = "SELECT id, is_archived FROM articles WHERE url = ?1",
 	[ST_ARTICLE_UPSERT] =
 		"INSERT INTO articles (" ARTICLE_COLUMNS ", is_archived) VALUES (" ARTICLE_VALUES ", 1)"

@@ -370,9 +370,19 @@ static int put_file(struct nd_store *s, const struct nd_file_result *f,
 		[ND_FILE_OK] = "ok", [ND_FILE_FAILED] = "failed", [ND_FILE_SKIPPED] = "skipped",
 	};
 	int64_t before = 0, article_id = 0;
-	int rc = previous_article(s, f->path, &before, err);
-	if (rc)
+	int rc;
+	if (f->replaces) {
+		/* a moved file takes over its old source row's place */
+		sqlite3_stmt *del = store_stmt(s, ST_SOURCE_DELETE, err);
+		if (!del)
+			return ND_STORE_ERROR;
+		sqlite3_bind_text(del, 1, f->replaces, -1, SQLITE_STATIC);
+		if ((rc = run_id(s, del, &before, err, "cannot move a source")))
+			return rc;
+		out->moved = true;
+	} else if ((rc = previous_article(s, f->path, &before, err))) {
 		return rc;
+	}
 	if (f->status == ND_FILE_OK && (rc = put_article(s, f, &article_id, out, err)))
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_PUT, err);
@@ -416,4 +426,23 @@ int nd_store_put_file(struct nd_store *s, const struct nd_file_result *f,
 	/* undo this file only; the batch goes on */
 	sqlite3_exec(s->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
 	return rc;
+}
+
+int nd_store_source_candidates(struct nd_store *s, const char *hash, const char *url,
+			       nd_path_fn fn, void *ctx, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_CANDIDATES, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	bind_text(st, 1, hash);
+	bind_text(st, 2, url);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn((const char *)sqlite3_column_text(st, 0), ctx)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	int status = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, "cannot read sources");
+	sqlite3_reset(st);
+	return status;
 }
