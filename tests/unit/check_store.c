@@ -1,3 +1,265 @@
-/* placeholder until the store tests land */
+/* check_store.c: unit tests of the store: schema, recording files, identity
+ * rules across files, search, reading back, pruning. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "frontmatter.h"
+#include "store.h"
 #include "suites.h"
-Suite *make_store_suite(void) { return suite_create("store"); }
+
+static char dir[64];
+static char db_path[128];
+static struct nd_store *store;
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/newsdb-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db_path, sizeof(db_path), "%s/news.db", dir);
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_open(&store, db_path, ND_STORE_WRITE, &err), ND_STORE_OK);
+}
+
+static void teardown(void)
+{
+	nd_store_close(store);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Parses YAML front matter text into an article (caller releases). */
+static void article_from(const char *text, struct nd_article *a)
+{
+	struct nd_frontmatter fm;
+	struct nd_error err;
+	ck_assert_int_eq(nd_frontmatter_parse(text, strlen(text), &fm, &err), ND_FM_OK);
+	ck_assert_int_eq(nd_article_from_frontmatter(a, &fm, &err), 0);
+	nd_frontmatter_release(&fm);
+}
+
+static struct nd_put_outcome put(const char *path, int64_t mtime, const char *text)
+{
+	struct nd_article a;
+	article_from(text, &a);
+	struct nd_file_result f = {
+		.path = path, .size = strlen(text), .mtime_ns = mtime, .hash = "00",
+		.status = ND_FILE_OK, .article = &a,
+	};
+	struct nd_put_outcome out;
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_put_file(store, &f, &out, &err), ND_STORE_OK);
+	nd_article_release(&a);
+	return out;
+}
+
+static int ignore_hit(const struct nd_hit *hit, void *ctx)
+{
+	(void)hit;
+	(void)ctx;
+	return 0;
+}
+
+static int64_t count_hits(const char *query_text)
+{
+	struct nd_query q;
+	struct nd_error err;
+	ck_assert_int_eq(nd_query_parse(query_text, false, &q, &err), 0);
+	struct nd_search_opts o = { .query = &q, .limit = 100 };
+	int64_t n = nd_store_search(store, &o, ignore_hit, NULL, &err);
+	nd_query_release(&q);
+	return n;
+}
+
+static const char *const ARTICLE_A =
+	"---\n"
+	"title: \"SenseTime raises $700M\"\n"
+	"webUrl: \"HTTPS://Example.com/a?utm_source=x\"\n"
+	"publishedDateTime: 2021-12-30T08:22:00+08:00\n"
+	"provider:\n  name: Example\n  domain: www.Example.com\n"
+	"topics: [AI, ai, Markets]\n"
+	"related:\n"
+	"  - title: Linked story\n    webUrl: https://other.org/b\n"
+	"    provider: {name: Other, domain: other.org}\n"
+	"---\n";
+
+START_TEST(test_store_schema_version_and_reopen)
+{
+	struct nd_stats st;
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_stats(store, &st, &err), ND_STORE_OK);
+	ck_assert_int_eq(st.articles, 0);
+	nd_store_close(store);
+	/* a reader opens what the writer made; a second writer migrates nothing */
+	ck_assert_int_eq(nd_store_open(&store, db_path, ND_STORE_READ, &err), ND_STORE_OK);
+	nd_store_close(store);
+	ck_assert_int_eq(nd_store_open(&store, db_path, ND_STORE_WRITE, &err), ND_STORE_OK);
+}
+END_TEST
+
+START_TEST(test_store_read_mode_never_creates)
+{
+	struct nd_store *s = NULL;
+	struct nd_error err;
+	char missing[160];
+	snprintf(missing, sizeof(missing), "%s/none.db", dir);
+	ck_assert_int_eq(nd_store_open(&s, missing, ND_STORE_READ, &err), ND_STORE_NOT_FOUND);
+	ck_assert_ptr_null(s);
+	ck_assert_int_ne(access(missing, F_OK), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "newsdb import"));
+}
+END_TEST
+
+START_TEST(test_store_put_file_identity_rules)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	struct nd_put_outcome out = put("/x/a.txt", 1, ARTICLE_A);
+	ck_assert(out.added);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	struct nd_stats st;
+	ck_assert_int_eq(nd_store_stats(store, &st, &err), ND_STORE_OK);
+	ck_assert_int_eq(st.articles, 2);    /* the file's and the linked one */
+	ck_assert_int_eq(st.archived, 1);
+	ck_assert_int_eq(st.topics, 2);      /* AI and ai are one topic */
+	ck_assert_int_eq(st.providers, 2);
+	ck_assert_int_eq(st.related_links, 1);
+	ck_assert_str_eq(st.first_date, "2021-12-30T00:22:00Z");
+
+	int64_t id;
+	ck_assert_int_eq(nd_store_article_find(store, "https://example.com/a#frag", &id, &err),
+			 ND_STORE_OK);
+	struct nd_article a;
+	ck_assert_int_eq(nd_store_article_load(store, id, &a, &err), ND_STORE_OK);
+	ck_assert_str_eq(a.url, "https://example.com/a");
+	ck_assert_str_eq(a.provider->domain, "example.com");
+	ck_assert_int_eq(a.n_topics, 2);
+	ck_assert_str_eq(a.topics[0], "AI");
+	ck_assert_int_eq(a.n_related, 1);
+	ck_assert_str_eq(a.related[0].title, "Linked story");
+	ck_assert_str_eq(a.related[0].provider->name, "Other");
+	nd_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_store_file_beats_link)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put("/x/a.txt", 1, ARTICLE_A);
+	/* the linked article's own file arrives: its data wins over the link's */
+	put("/x/b.txt", 1, "---\ntitle: The real title\nwebUrl: https://other.org/b\n---\n");
+	/* a later link must not overwrite what the file said */
+	put("/x/c.txt", 1,
+	    "---\ntitle: C\nwebUrl: https://c.org/\nrelated:\n"
+	    "  - {title: Stale link title, webUrl: https://other.org/b}\n---\n");
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	int64_t id;
+	ck_assert_int_eq(nd_store_article_find(store, "https://other.org/b", &id, &err), ND_STORE_OK);
+	struct nd_article a;
+	ck_assert_int_eq(nd_store_article_load(store, id, &a, &err), ND_STORE_OK);
+	ck_assert_str_eq(a.title, "The real title");
+	nd_article_release(&a);
+	struct nd_stats st;
+	ck_assert_int_eq(nd_store_stats(store, &st, &err), ND_STORE_OK);
+	ck_assert_int_eq(st.articles, 3);
+	ck_assert_int_eq(st.archived, 3);
+}
+END_TEST
+
+START_TEST(test_store_same_url_newer_file_wins)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put("/x/new.txt", 200, "---\ntitle: Newer\nwebUrl: https://d.org/\n---\n");
+	struct nd_put_outcome out = put("/x/old.txt", 100, "---\ntitle: Older\nwebUrl: https://d.org/\n---\n");
+	ck_assert(out.kept_older);
+	ck_assert_str_eq(out.other_path, "/x/new.txt");
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	int64_t id;
+	ck_assert_int_eq(nd_store_article_find(store, "/x/old.txt", &id, &err), ND_STORE_OK);
+	struct nd_article a;
+	ck_assert_int_eq(nd_store_article_load(store, id, &a, &err), ND_STORE_OK);
+	ck_assert_str_eq(a.title, "Newer");
+	nd_article_release(&a);
+}
+END_TEST
+
+START_TEST(test_store_failed_file_keeps_earlier_data)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put("/x/a.txt", 1, ARTICLE_A);
+	struct nd_file_result f = {
+		.path = "/x/a.txt", .size = 3, .mtime_ns = 2, .status = ND_FILE_FAILED,
+		.message = "1:1: broken",
+	};
+	struct nd_put_outcome out;
+	ck_assert_int_eq(nd_store_put_file(store, &f, &out, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	struct nd_source_state st;
+	ck_assert_int_eq(nd_store_source_get(store, "/x/a.txt", &st, &err), ND_STORE_OK);
+	ck_assert(st.found && st.failed);
+	int64_t id;
+	ck_assert_int_eq(nd_store_article_find(store, "/x/a.txt", &id, &err), ND_STORE_OK);
+	ck_assert_int_eq(count_hits("SenseTime"), 1);
+}
+END_TEST
+
+START_TEST(test_store_prune_forgets_vanished_files)
+{
+	struct nd_error err;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/gone.txt", dir);
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put(path, 1, ARTICLE_A);
+	struct nd_prune_counts n;
+	ck_assert_int_eq(nd_store_prune(store, &n, &err), ND_STORE_OK);
+	ck_assert_int_eq(n.sources, 1);
+	/* the article and the one only it linked to */
+	ck_assert_int_eq(n.articles, 2);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	struct nd_stats st;
+	ck_assert_int_eq(nd_store_stats(store, &st, &err), ND_STORE_OK);
+	ck_assert_int_eq(st.articles + st.providers + st.topics + st.sources, 0);
+	ck_assert_int_eq(count_hits("SenseTime"), 0);
+}
+END_TEST
+
+START_TEST(test_store_search_filters)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put("/x/a.txt", 1, ARTICLE_A);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(count_hits("sensetime"), 1);
+	ck_assert_int_eq(count_hits("sensetime provider:example.com"), 1);
+	ck_assert_int_eq(count_hits("sensetime provider:other.org"), 0);
+	ck_assert_int_eq(count_hits("sensetime topic:markets"), 1);
+	ck_assert_int_eq(count_hits("sensetime since:2022"), 0);
+	ck_assert_int_eq(count_hits("sensetime until:2021-12-30"), 1);
+	ck_assert_int_eq(count_hits("raise*"), 1);
+	ck_assert_int_eq(count_hits("sensetime -raises"), 0);
+	ck_assert_int_eq(count_hits("linked"), 1);
+}
+END_TEST
+
+Suite *make_store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_store_schema_version_and_reopen);
+	tcase_add_test(tc, test_store_read_mode_never_creates);
+	tcase_add_test(tc, test_store_put_file_identity_rules);
+	tcase_add_test(tc, test_store_file_beats_link);
+	tcase_add_test(tc, test_store_same_url_newer_file_wins);
+	tcase_add_test(tc, test_store_failed_file_keeps_earlier_data);
+	tcase_add_test(tc, test_store_prune_forgets_vanished_files);
+	tcase_add_test(tc, test_store_search_filters);
+	suite_add_tcase(s, tc);
+	return s;
+}
