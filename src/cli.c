@@ -10,10 +10,12 @@
 
 #include "buf.h"
 #include "normalize.h"
+#include "progress.h"
 
 static void message(const struct nd_cli *cli, const char *label, const char *color,
 		    const char *fmt, va_list ap)
 {
+	nd_progress_clear(nd_progress_active);
 	if (cli->color_err)
 		fprintf(stderr, "newsdb: %s%s:\033[0m ", color, label);
 	else

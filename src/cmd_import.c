@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "frontmatter.h"
 #include "hash.h"
+#include "progress.h"
 #include "walk.h"
 
 #define MAX_FILE_BYTES (64u << 20)
@@ -34,6 +35,7 @@ struct import_run {
 	bool quiet;
 	bool prune;
 	struct import_counts n;
+	struct nd_progress progress;
 	uint64_t in_batch;
 	int64_t batch_started;
 	int fatal;          /* a store error that stops the import: its status */
@@ -238,7 +240,7 @@ static int import_article(struct import_run *run, struct nd_file_result *f, cons
 static int import_file(const struct nd_walk_entry *e, void *ctx)
 {
 	struct import_run *run = ctx;
-	run->n.seen++;
+	nd_progress_update(&run->progress, run->n.seen++);
 	struct nd_source_state prev;
 	struct nd_error err;
 	nd_error_clear(&err);
@@ -323,6 +325,18 @@ static void walk_problem(const char *path, int errnum, const char *what, void *c
 	record(run, &f, &out);
 }
 
+static int count_file(const struct nd_walk_entry *e, void *ctx)
+{
+	(void)e;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+static void ignore_problem(const char *path, int errnum, const char *what, void *ctx)
+{
+	(void)path, (void)errnum, (void)what, (void)ctx;
+}
+
 /* Absolute paths, so a later import from another folder finds the same
  * sources. */
 static char *absolute_root(const char *root)
@@ -372,7 +386,13 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 		run.fatal = ND_EXIT_FAILED;
 	} else {
 		run.batch_started = now_ns();
+		/* a terminal gets a bar with a total: count first (cheap: names only) */
+		uint64_t total = 0;
+		if (cli->err_tty && !run.quiet)
+			nd_walk((const char *const *)roots, n_roots, count_file, ignore_problem, &total);
+		nd_progress_start(&run.progress, !run.quiet, cli->err_tty, "files", total);
 		nd_walk((const char *const *)roots, n_roots, import_file, walk_problem, &run);
+		nd_progress_finish(&run.progress);
 		struct nd_prune_counts pruned = { 0, 0 };
 		if (!run.fatal && run.prune &&
 		    nd_store_prune(run.store, &pruned, &run.fatal_err) != ND_STORE_OK)
