@@ -1,10 +1,297 @@
-/* placeholder: newsdb export */
+/*
+ * cmd_export.c: `newsdb export`: every archived article back out, as NDJSON
+ * on stdout or as a folder of front-matter files from which `import` builds
+ * the same database again.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
 #include "cli.h"
+#include "emit.h"
+
+#define SLUG_MAX 60
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: newsdb export [OPTIONS] [DIR]\n"
+		"\n"
+		"Writes every archived article (every article imported from a file) back\n"
+		"out with all it holds: its fields, provider, topics, images, related\n"
+		"links and the keys newsdb does not model, under their original names.\n"
+		"Importing the files again gives a database with the same content.\n"
+		"\n"
+		"Formats:\n"
+		"  ndjson   one JSON object per article and line on stdout (the default);\n"
+		"           the text of the article file, if any, is under \"body\"\n"
+		"  files    one front-matter file per article under DIR, named\n"
+		"           DIR/YYYY/MM/ID-TITLE.md (DIR/undated/... when it has no date);\n"
+		"           DIR is created when missing and must be empty unless --force\n"
+		"\n"
+		"Options:\n"
+		"  -f, --format FMT   ndjson (default) or files\n"
+		"      --force        write into a DIR that is not empty, replacing files\n"
+		"                     of the same name\n"
+		"  -h, --help         show this help\n"
+		"\n"
+		"Examples:\n"
+		"  newsdb export > articles.ndjson\n"
+		"  newsdb export --format files ~/news-export\n"
+		"\n"
+		"Exit status: 0 everything was written; 1 the database could not be read\n"
+		"or a file could not be written; 2 usage error (including a DIR that is\n"
+		"not empty, without --force).\n");
+}
+
+struct export_run {
+	const struct nd_cli *cli;
+	struct nd_store *store;
+	const char *dir;      /* files: the folder; NULL for NDJSON */
+	bool force;
+	struct nd_buf text;   /* one article, reused */
+	struct nd_buf path;
+	struct nd_buf made;   /* the folder made last, so each is made once in a row */
+	int64_t n_written;
+	bool failed;          /* a message has been printed */
+};
+
+/* Creates dir and its missing parents, like mkdir -p.  0 or -1 (errno). */
+static int make_dirs(const char *dir)
+{
+	char *p = nd_xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; rc == 0; s++) {
+		if (*s && *s != '/')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	struct stat st;
+	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	return rc;
+}
+
+/* 1 when dir has entries, 0 when it is empty, -1 when it cannot be read. */
+static int dir_has_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int found = 0;
+	while (!found && (e = readdir(d)))
+		found = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return found;
+}
+
+/* "<id>-<slug>.md" with the slug from the title: ASCII letters and digits
+ * lowercased, every other run of characters one '-'. */
+static void add_file_name(struct nd_buf *b, int64_t id, const char *title)
+{
+	char slug[SLUG_MAX + 1];
+	size_t n = 0;
+	for (const char *p = title ? title : ""; *p && n < SLUG_MAX; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			slug[n++] = c;
+		else if (n && slug[n - 1] != '-')
+			slug[n++] = '-';
+	}
+	while (n && slug[n - 1] == '-')
+		n--;
+	slug[n] = '\0';
+	nd_buf_addf(b, "%lld%s%s.md", (long long)id, n ? "-" : "", slug);
+}
+
+/* Writes data to a new file at path (replacing one only when `replace`).
+ * 0, or -1 with errno set. */
+static int write_new_file(const char *path, const char *data, size_t len, bool replace)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL), 0666);
+	if (fd < 0)
+		return -1;
+	int rc = 0;
+	while (len && rc == 0) {
+		ssize_t n = write(fd, data, len);
+		if (n > 0) {
+			data += n;
+			len -= (size_t)n;
+		} else if (n == 0 || errno != EINTR) {
+			rc = -1;
+		}
+	}
+	int saved = errno;
+	if (close(fd) != 0 && rc == 0)
+		return -1;
+	errno = saved;
+	return rc;
+}
+
+/* Writes run->text as the article's file.  Without --force a file that is
+ * there already is never replaced (O_EXCL), even one that appeared after
+ * the check that DIR was empty. */
+static int write_file(struct export_run *run, const struct nd_article *a, int64_t id)
+{
+	nd_buf_reset(&run->path);
+	nd_buf_addf(&run->path, "%s/", run->dir);
+	if (a->published_at[0])
+		nd_buf_addf(&run->path, "%.4s/%.2s", a->published_at, a->published_at + 5);
+	else
+		nd_buf_adds(&run->path, "undated");
+	bool ok = !strcmp(run->path.data, nd_buf_str(&run->made)) ||
+		  make_dirs(run->path.data) == 0;
+	if (ok) {
+		nd_buf_reset(&run->made);
+		nd_buf_adds(&run->made, run->path.data);
+		nd_buf_addc(&run->path, '/');
+		add_file_name(&run->path, id, a->title);
+		ok = write_new_file(run->path.data, run->text.data, run->text.len,
+				    run->force) == 0;
+	}
+	if (ok)
+		return 0;
+	char *path = cli_printable(run->path.data);
+	cli_error(run->cli, "cannot write '%s': %s", path, strerror(errno));
+	free(path);
+	return -1;
+}
+
+static int on_article(int64_t id, void *ctx)
+{
+	struct export_run *run = ctx;
+	struct nd_article a;
+	struct nd_error err;
+	nd_error_clear(&err);
+	int rc = nd_store_article_load(run->store, id, &a, &err);
+	if (rc != ND_STORE_OK) {
+		cli_error(run->cli, "cannot read article %lld: %s", (long long)id, err.msg);
+	} else {
+		nd_buf_reset(&run->text);
+		if (run->dir) {
+			nd_emit_frontmatter(&a, &run->text);
+			rc = write_file(run, &a, id);
+		} else {
+			nd_emit_json(&a, &run->text);
+			nd_buf_addc(&run->text, '\n');
+			/* a failed write shows in ferror(stdout) at the end */
+			fwrite(run->text.data, 1, run->text.len, stdout);
+		}
+	}
+	nd_article_release(&a);
+	if (rc != 0) {
+		run->failed = true;
+		return 1;
+	}
+	run->n_written++;
+	return 0;
+}
+
+/* Makes DIR ready: created when missing, refused when it has files and
+ * --force was not given.  Returns an exit status. */
+static int prepare_dir(const struct export_run *run)
+{
+	char *dir = cli_printable(run->dir);
+	int rc = ND_EXIT_OK;
+	int has = make_dirs(run->dir) == 0 ? dir_has_entries(run->dir) : -1;
+	if (has < 0) {
+		cli_error(run->cli, "cannot use '%s' as the export folder: %s", dir,
+			  strerror(errno));
+		rc = ND_EXIT_FAILED;
+	} else if (has && !run->force) {
+		rc = cli_usage_error(run->cli, "export",
+				     "'%s' is not empty; choose a new or empty folder, or add --force to write into it (replacing files of the same name)",
+				     dir);
+	}
+	free(dir);
+	return rc;
+}
 
 int cmd_export(struct nd_cli *cli, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error(cli, "'export' is not implemented yet");
-	return ND_EXIT_FAILED;
+	enum { OPT_FORCE = 256 };
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct export_run run = { .cli = cli };
+	bool files = false;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "ndjson") && strcmp(optarg, "files"))
+				return cli_usage_error(cli, "export",
+						       "unknown format '%s' (choose ndjson or files)",
+						       optarg);
+			files = !strcmp(optarg, "files");
+			break;
+		case OPT_FORCE:
+			run.force = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return ND_EXIT_OK;
+		default:
+			return cli_usage_error(cli, "export", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(cli, "export", "give at most one DIR");
+	run.dir = optind < argc ? argv[optind] : NULL;
+	if (files && !run.dir)
+		return cli_usage_error(cli, "export", "--format files needs a DIR to write to");
+	if (!files && run.dir)
+		return cli_usage_error(cli, "export",
+				       "ndjson goes to stdout; DIR is for --format files");
+	if (run.dir && !run.dir[0])
+		return cli_usage_error(cli, "export", "DIR is empty");
+	if ((rc = cli_open_store(cli, ND_STORE_READ, &run.store)))
+		return rc;
+	if (run.dir && (rc = prepare_dir(&run))) {
+		nd_store_close(run.store);
+		return rc;
+	}
+	struct nd_error err;
+	nd_error_clear(&err);
+	if (nd_store_archived_ids(run.store, on_article, &run, &err) != ND_STORE_OK) {
+		cli_error(cli, "%s", err.msg);
+		run.failed = true;
+	}
+	nd_store_close(run.store);
+	nd_buf_release(&run.text);
+	nd_buf_release(&run.path);
+	nd_buf_release(&run.made);
+	if (!run.dir && (fflush(stdout) != 0 || ferror(stdout))) {
+		cli_error(cli, "cannot write the output: %s", strerror(errno));
+		run.failed = true;
+	}
+	if (run.dir) {
+		char *dir = cli_printable(run.dir);
+		fprintf(stderr, "newsdb: exported %lld articles to '%s'\n",
+			(long long)run.n_written, dir);
+		free(dir);
+	}
+	return run.failed ? ND_EXIT_FAILED : ND_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "normalize.h"
@@ -135,7 +136,7 @@ static void add_indent(struct writer *w, int n)
 
 /* Whatever goes before a value: a separator in a flow list, the dash of a
  * block list item, or what follows "key:" (a line break before a block
- * container, else a space). */
+ * container, else a space).  A flow mapping's separators come with its keys. */
 static void begin_value(struct writer *w, bool block_container)
 {
 	struct frame *f = top(w);
@@ -230,21 +231,21 @@ static void w_key(struct writer *w, const char *key, size_t len)
 			nd_buf_adds(w->out, w->yaml ? ", " : ",");
 		add_string(w, key, len);
 		nd_buf_adds(w->out, w->yaml ? ": " : ":");
-		/* the value's begin_value must add nothing more */
-		f->first = false;
-		return;
+	} else {
+		if (!(f->first && f->inline_first))
+			add_indent(w, f->indent);
+		if (plain_key(key, len))
+			nd_buf_add(w->out, key, len);
+		else
+			yaml_add_string(w->out, key, len);
+		nd_buf_addc(w->out, ':');
 	}
-	if (!(f->first && f->inline_first))
-		add_indent(w, f->indent);
-	if (plain_key(key, len))
-		nd_buf_add(w->out, key, len);
-	else
-		yaml_add_string(w->out, key, len);
-	nd_buf_addc(w->out, ':');
+	f->first = false;
 }
 
 /* ---- extra: a minimal JSON reader ---- */
 
+/* s->p never moves past the text's NUL, whatever the input. */
 struct jscan {
 	const char *p; /* NUL-terminated text */
 	int depth;
@@ -255,6 +256,14 @@ static void skip_ws(struct jscan *s)
 {
 	while (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')
 		s->p++;
+}
+
+static bool accept(struct jscan *s, char c)
+{
+	if (*s->p != c)
+		return false;
+	s->p++;
+	return true;
 }
 
 static int hex4(const char *p)
@@ -306,7 +315,7 @@ static void json_string(struct jscan *s, struct nd_buf *out)
 	static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 	nd_buf_reset(out);
 	nd_buf_add(out, "", 0); /* data is never NULL, even for "" */
-	if (*s->p++ != '"') {
+	if (!accept(s, '"')) {
 		s->bad = true;
 		return;
 	}
@@ -376,39 +385,39 @@ static size_t json_token(const char *p)
 static void json_value(struct jscan *s, struct writer *w, struct nd_buf *scratch);
 
 /*
- * The members of the object at s->p, written through w when w is not NULL
- * (inside a mapping of their own when `wrap`, else into the mapping that is
- * open).  on_key, when not NULL, sees each key.
+ * The array or object at s->p, written through w when w is not NULL (as a
+ * flow container when `wrap`, else its members go into the mapping that is
+ * open).  on_key, when not NULL, sees each key of an object.
  */
-static void json_object(struct jscan *s, struct writer *w, bool wrap, struct nd_buf *scratch,
-			void (*on_key)(const char *key, void *ctx), void *ctx)
+static void json_container(struct jscan *s, struct writer *w, bool wrap, struct nd_buf *scratch,
+			   void (*on_key)(const char *key, void *ctx), void *ctx)
 {
-	s->p++; /* '{' */
+	bool seq = *s->p++ == '[';
+	char close = seq ? ']' : '}';
 	if (w && wrap)
-		w_begin(w, false, true);
+		w_begin(w, seq, true);
 	skip_ws(s);
-	bool more = *s->p != '}';
+	bool more = !accept(s, close);
 	while (more && !s->bad) {
-		skip_ws(s);
-		json_string(s, scratch);
-		skip_ws(s);
-		if (s->bad || *s->p++ != ':') {
-			s->bad = true;
-			break;
+		if (!seq) {
+			skip_ws(s);
+			json_string(s, scratch);
+			skip_ws(s);
+			if (s->bad || !accept(s, ':')) {
+				s->bad = true;
+				break;
+			}
+			if (on_key)
+				on_key(scratch->data, ctx);
+			if (w)
+				w_key(w, scratch->data, scratch->len);
 		}
-		if (on_key)
-			on_key(scratch->data, ctx);
-		if (w)
-			w_key(w, scratch->data, scratch->len);
 		json_value(s, w, scratch);
 		skip_ws(s);
-		more = *s->p == ',';
-		if (more)
-			s->p++;
-		else if (*s->p != '}')
+		more = accept(s, ',');
+		if (!more && !accept(s, close))
 			s->bad = true;
 	}
-	s->p++; /* '}' */
 	if (w && wrap)
 		w_end(w);
 }
@@ -419,31 +428,12 @@ static void json_value(struct jscan *s, struct writer *w, struct nd_buf *scratch
 	if (s->bad)
 		return;
 	if (*s->p == '{' || *s->p == '[') {
-		if (++s->depth > JSON_MAX_DEPTH) {
+		if (s->depth == JSON_MAX_DEPTH) {
 			s->bad = true;
 			return;
 		}
-		if (*s->p == '{') {
-			json_object(s, w, true, scratch, NULL, NULL);
-		} else {
-			s->p++;
-			if (w)
-				w_begin(w, true, true);
-			skip_ws(s);
-			bool more = *s->p != ']';
-			while (more && !s->bad) {
-				json_value(s, w, scratch);
-				skip_ws(s);
-				more = *s->p == ',';
-				if (more)
-					s->p++;
-				else if (*s->p != ']')
-					s->bad = true;
-			}
-			s->p++;
-			if (w)
-				w_end(w);
-		}
+		s->depth++;
+		json_container(s, w, true, scratch, NULL, NULL);
 		s->depth--;
 	} else if (*s->p == '"') {
 		json_string(s, scratch);
@@ -471,7 +461,7 @@ static bool walk_extra(const char *extra, struct writer *w,
 	struct nd_buf scratch = ND_BUF_INIT;
 	skip_ws(&s);
 	if (*s.p == '{')
-		json_object(&s, w, false, &scratch, on_key, ctx);
+		json_container(&s, w, false, &scratch, on_key, ctx);
 	else
 		s.bad = true;
 	skip_ws(&s);

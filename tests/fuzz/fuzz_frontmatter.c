@@ -1,12 +1,14 @@
 /*
- * fuzz_frontmatter.c: libFuzzer target for the front-matter parser.  Beyond
- * crashes and sanitizer reports it checks the tree's promises in
- * frontmatter.h, which callers rely on without checking.
+ * fuzz_frontmatter.c: libFuzzer target for the front-matter parser and the
+ * normalizer behind it (article.c).  Beyond crashes and sanitizer reports it
+ * checks the tree's promises in frontmatter.h and that every article built
+ * has an identity, which callers rely on without checking.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
 #include "frontmatter.h"
 
 /* Aborts unless n and everything below it keep the header's contract.  The
@@ -43,7 +45,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    fm.body + fm.body_len != buf + size || fm.body_line < 3)
 			abort();
 		check_node(fm.root);
-		nd_node_get(fm.root, "title");
+		struct nd_article a;
+		if (nd_article_from_frontmatter(&a, &fm, &err) == 0) {
+			if (!a.url || strstr(a.url, "://") == NULL)
+				abort();
+			for (size_t k = 0; k < a.n_related; k++)
+				if (!a.related[k].url)
+					abort();
+		} else if (!err.msg[0]) {
+			abort();
+		}
+		nd_article_release(&a);
 		nd_frontmatter_release(&fm);
 		break;
 	case ND_FM_ERROR:
