@@ -18,11 +18,14 @@
 #include "cli.h"
 #include "frontmatter.h"
 #include "hash.h"
+#include "pipeline.h"
 #include "progress.h"
 #include "walk.h"
 
-#define MAX_FILE_BYTES (64u << 20)
 #define BATCH_FILES 2000
+/* files in flight per worker: enough to keep workers busy while the
+ * writer commits, few enough to bound memory */
+#define PIPELINE_DEPTH_PER_JOB 16
 #define BATCH_NS (2LL * 1000000000LL)
 
 struct import_counts {
@@ -36,6 +39,8 @@ struct import_run {
 	bool prune;
 	struct import_counts n;
 	struct nd_progress progress;
+	struct nd_pipeline *pipeline;
+	int jobs;
 	uint64_t in_batch;
 	int64_t batch_started;
 	int fatal;          /* a store error that stops the import: its status */
@@ -55,6 +60,8 @@ static void usage(FILE *out)
 		"recorded as a failed source; the import goes on with the next file.\n"
 		"\n"
 		"Options:\n"
+		"  -j, --jobs N          read and parse on N threads (default: the number of\n"
+		"                        cores); the result is the same for any N\n"
 		"      --prune           forget files that are gone, and the articles, providers,\n"
 		"                        topics and images only they gave (without it, nothing\n"
 		"                        is ever deleted)\n"
@@ -70,57 +77,6 @@ static int64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Reads a whole file; returns 0, or an errno value (EFBIG when too large). */
-static int read_file(const char *path, char **data, size_t *len)
-{
-	*data = NULL;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
-		close(fd);
-		return e;
-	}
-	if ((uint64_t)st.st_size > MAX_FILE_BYTES) {
-		close(fd);
-		return EFBIG;
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *buf = nd_xmalloc(cap);
-	for (;;) {
-		if (n == cap - 1) {
-			/* the file grew while we read it: read on, within the limit */
-			if (cap > MAX_FILE_BYTES) {
-				free(buf);
-				close(fd);
-				return EFBIG;
-			}
-			cap *= 2;
-			buf = nd_xrealloc(buf, cap);
-		}
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(buf);
-			close(fd);
-			return e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 0;
 }
 
 /* Ends the current transaction and starts the next. */
@@ -176,42 +132,30 @@ static int find_vanished(const char *path, void *ctx)
 	return 1;
 }
 
-static int import_article(struct import_run *run, struct nd_file_result *f, const char *shown,
-			  const struct nd_frontmatter *fm, bool is_new)
+/* Records a file whose front matter became an article. */
+static int store_article(struct import_run *run, struct nd_file_result *f, const char *shown,
+			 struct nd_prepared *item)
 {
-	struct nd_article a;
+	struct nd_article *a = &item->article;
 	struct nd_error err;
 	nd_error_clear(&err);
 	struct nd_put_outcome out;
-	int rc;
-	if (nd_article_from_frontmatter(&a, fm, &err) != 0) {
-		char msg[ND_ERROR_MSG_MAX + 32];
-		snprintf(msg, sizeof(msg), "%d:%d: %s", err.line, err.col, err.msg);
-		cli_error(run->cli, "%s:%s", shown, msg);
-		f->status = ND_FILE_FAILED;
-		f->message = msg;
-		run->n.failed++;
-		rc = record(run, f, &out);
-		nd_article_release(&a);
-		return rc;
-	}
 	f->status = ND_FILE_OK;
-	f->article = &a;
-	f->message = a.warnings.len ? a.warnings.data : NULL;
-	if (a.warnings.len) {
-		print_lines(run->cli, shown, a.warnings.data);
+	f->article = a;
+	f->message = a->warnings.len ? a->warnings.data : NULL;
+	if (a->warnings.len) {
+		print_lines(run->cli, shown, a->warnings.data);
 		run->n.warned++;
 	}
 	char *vanished = NULL;
-	if (is_new && nd_store_source_candidates(run->store, f->hash, a.url, find_vanished,
-						 &vanished, &err) != ND_STORE_OK) {
+	if (item->is_new && nd_store_source_candidates(run->store, f->hash, a->url, find_vanished,
+						       &vanished, &err) != ND_STORE_OK) {
 		run->fatal = ND_EXIT_FAILED;
 		run->fatal_err = err;
-		nd_article_release(&a);
 		return -1;
 	}
 	f->replaces = vanished;
-	rc = record(run, f, &out);
+	int rc = record(run, f, &out);
 	if (rc == 0 && out.moved) {
 		run->n.moved++;
 		if (!run->quiet) {
@@ -226,20 +170,90 @@ static int import_article(struct import_run *run, struct nd_file_result *f, cons
 			run->n.same_url++;
 			char *other = cli_printable(out.other_path);
 			cli_warning(run->cli, "%s: same URL as '%s' (%s); one article, two sources, %s",
-				    shown, other, a.url,
+				    shown, other, a->url,
 				    out.kept_older ? "the other file is newer and wins"
 						   : "this file is newer and wins");
 			free(other);
 		}
 	}
 	free(vanished);
-	nd_article_release(&a);
 	return rc;
+}
+
+/* Records a file that gives no article: failed or skipped, with why. */
+static int store_failure(struct import_run *run, struct nd_file_result *f, const char *shown,
+			 bool skipped, const char *message)
+{
+	struct nd_put_outcome out;
+	if (skipped) {
+		if (!run->quiet)
+			cli_note(run->cli, "%s: skipped: %s", shown, message);
+		run->n.skipped++;
+	} else {
+		cli_error(run->cli, "%s:%s%s", shown, message[0] >= '0' && message[0] <= '9' ? "" : " ",
+			  message);
+		run->n.failed++;
+	}
+	f->status = skipped ? ND_FILE_SKIPPED : ND_FILE_FAILED;
+	f->message = message;
+	return record(run, f, &out);
+}
+
+/* The writer's half: what the workers prepared goes into the database, in
+ * walk order. */
+static int retire(struct import_run *run, struct nd_prepared *item)
+{
+	char *shown = cli_printable(item->path);
+	struct nd_file_result f = {
+		.path = item->path, .size = item->size, .mtime_ns = item->mtime_ns,
+		.hash = item->hash[0] ? item->hash : NULL,
+	};
+	char msg[ND_ERROR_MSG_MAX + 64];
+	int rc;
+	switch (item->outcome) {
+	case ND_PREP_ARTICLE:
+		rc = store_article(run, &f, shown, item);
+		break;
+	case ND_PREP_NOT_ARTICLE:
+		rc = store_failure(run, &f, shown, true, "no front matter (not an article file)");
+		break;
+	case ND_PREP_READ_ERROR:
+		snprintf(msg, sizeof(msg), "cannot read: %s",
+			 item->read_errno == EFBIG ? "file is larger than 64 MiB"
+						   : strerror(item->read_errno));
+		rc = store_failure(run, &f, shown, false, msg);
+		break;
+	case ND_PREP_ERROR:
+		snprintf(msg, sizeof(msg), "%d:%d: %s", item->err.line, item->err.col, item->err.msg);
+		rc = store_failure(run, &f, shown, false, msg);
+		break;
+	default:
+		rc = store_failure(run, &f, shown, false, item->note);
+		break;
+	}
+	free(shown);
+	nd_prepared_free(item);
+	return rc;
+}
+
+/* Hands a file to the workers, first storing the oldest prepared one when
+ * the queue is full. */
+static int submit(struct import_run *run, struct nd_prepared *item)
+{
+	while (nd_pipeline_full(run->pipeline))
+		if (retire(run, nd_pipeline_pop(run->pipeline)) != 0) {
+			nd_prepared_free(item);
+			return -1;
+		}
+	nd_pipeline_push(run->pipeline, item);
+	return 0;
 }
 
 static int import_file(const struct nd_walk_entry *e, void *ctx)
 {
 	struct import_run *run = ctx;
+	if (run->fatal)
+		return 1;
 	nd_progress_update(&run->progress, run->n.seen++);
 	struct nd_source_state prev;
 	struct nd_error err;
@@ -253,54 +267,9 @@ static int import_file(const struct nd_walk_entry *e, void *ctx)
 		run->n.unchanged++;
 		return 0;
 	}
-	char *shown = cli_printable(e->path);
-	struct nd_file_result f = { .path = e->path, .size = e->size, .mtime_ns = e->mtime_ns };
-	struct nd_put_outcome out;
-	char msg[ND_ERROR_MSG_MAX + 64];
-	char hash[17];
-	char *data;
-	size_t len;
-	int rc, e_read = read_file(e->path, &data, &len);
-	if (e_read) {
-		snprintf(msg, sizeof(msg), "cannot read: %s",
-			 e_read == EFBIG ? "file is larger than 64 MiB" : strerror(e_read));
-		cli_error(run->cli, "%s: %s", shown, msg);
-		f.status = ND_FILE_FAILED;
-		f.message = msg;
-		run->n.failed++;
-		rc = record(run, &f, &out);
-		free(shown);
-		return rc;
-	}
-	nd_hash_hex(nd_hash64(data, len), hash);
-	f.hash = hash;
-	f.size = len;
-	struct nd_frontmatter fm;
-	switch (nd_frontmatter_parse(data, len, &fm, &err)) {
-	case ND_FM_NOT_ARTICLE:
-		if (!run->quiet)
-			cli_note(run->cli, "%s: skipped: no front matter (not an article file)", shown);
-		f.status = ND_FILE_SKIPPED;
-		f.message = "no front matter";
-		run->n.skipped++;
-		rc = record(run, &f, &out);
-		break;
-	case ND_FM_ERROR:
-		snprintf(msg, sizeof(msg), "%d:%d: %s", err.line, err.col, err.msg);
-		cli_error(run->cli, "%s:%s", shown, msg);
-		f.status = ND_FILE_FAILED;
-		f.message = msg;
-		run->n.failed++;
-		rc = record(run, &f, &out);
-		break;
-	default:
-		rc = import_article(run, &f, shown, &fm, !prev.found);
-		nd_frontmatter_release(&fm);
-		break;
-	}
-	free(data);
-	free(shown);
-	return rc;
+	struct nd_prepared *item = nd_prepared_new(e->path, e->size, e->mtime_ns);
+	item->is_new = !prev.found;
+	return submit(run, item) ? 1 : 0;
 }
 
 static void walk_problem(const char *path, int errnum, const char *what, void *ctx)
@@ -308,21 +277,16 @@ static void walk_problem(const char *path, int errnum, const char *what, void *c
 	struct import_run *run = ctx;
 	if (run->fatal)
 		return;
-	char *shown = cli_printable(path);
-	char msg[512];
+	struct nd_buf msg = ND_BUF_INIT;
+	nd_buf_adds(&msg, what);
 	if (errnum)
-		snprintf(msg, sizeof(msg), "%s: %s", what, strerror(errnum));
-	else
-		snprintf(msg, sizeof(msg), "%s", what);
-	cli_error(run->cli, "%s: %s", shown, msg);
-	free(shown);
+		nd_buf_addf(&msg, ": %s", strerror(errnum));
 	run->n.seen++;
-	run->n.failed++;
-	struct nd_file_result f = {
-		.path = path, .status = ND_FILE_FAILED, .message = msg,
-	};
-	struct nd_put_outcome out;
-	record(run, &f, &out);
+	/* in the queue like any file, so messages and rows keep walk order */
+	struct nd_prepared *item = nd_prepared_new(path, 0, 0);
+	item->outcome = ND_PREP_PASS;
+	item->note = nd_buf_detach(&msg);
+	submit(run, item);
 }
 
 static int count_file(const struct nd_walk_entry *e, void *ctx)
@@ -349,15 +313,23 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 {
 	enum { OPT_PRUNE = 256 };
 	static const struct option options[] = {
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "prune", no_argument, NULL, OPT_PRUNE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct import_run run = { .cli = cli };
-	int c;
-	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct import_run run = { .cli = cli, .jobs = cores > 0 ? (int)cores : 1 };
+	int c, rc;
+	int64_t jobs;
+	while ((c = getopt_long(argc, argv, "j:qh", options, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			if ((rc = cli_parse_int(cli, "import", "--jobs", optarg, 1, 256, &jobs)))
+				return rc;
+			run.jobs = (int)jobs;
+			break;
 		case 'q':
 			run.quiet = true;
 			break;
@@ -373,8 +345,7 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(cli, "import", "name at least one file or folder to import");
-	int rc = cli_open_store(cli, ND_STORE_WRITE, &run.store);
-	if (rc)
+	if ((rc = cli_open_store(cli, ND_STORE_WRITE, &run.store)))
 		return rc;
 	int n_roots = argc - optind;
 	char **roots = nd_xcalloc((size_t)n_roots, sizeof(char *));
@@ -391,7 +362,12 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 		if (cli->err_tty && !run.quiet)
 			nd_walk((const char *const *)roots, n_roots, count_file, ignore_problem, &total);
 		nd_progress_start(&run.progress, !run.quiet, cli->err_tty, "files", total);
+		run.pipeline = nd_pipeline_new(run.jobs, PIPELINE_DEPTH_PER_JOB * run.jobs);
 		nd_walk((const char *const *)roots, n_roots, import_file, walk_problem, &run);
+		struct nd_prepared *item;
+		while (!run.fatal && (item = nd_pipeline_pop(run.pipeline)))
+			retire(&run, item);
+		nd_pipeline_free(run.pipeline);
 		nd_progress_finish(&run.progress);
 		struct nd_prune_counts pruned = { 0, 0 };
 		if (!run.fatal && run.prune &&
