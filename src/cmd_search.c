@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -49,6 +50,7 @@ static void usage(FILE *out)
 		"      --sort ORDER      rank (default), date (newest first) or -date\n"
 		"  -f, --format FMT      text (default), json, ndjson, csv or tsv\n"
 		"      --raw             pass QUERY to SQLite FTS5 untouched (expert syntax)\n"
+		"      --time            print the number of hits and the query time on stderr\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Exit status: 0 something matched; 1 nothing matched or the database\n"
@@ -153,7 +155,8 @@ static enum nd_sort parse_sort(const char *v, bool *ok)
 
 int cmd_search(struct nd_cli *cli, int argc, char **argv)
 {
-	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW };
+	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW,
+	       OPT_TIME };
 	static const struct option options[] = {
 		{ "provider", required_argument, NULL, OPT_PROVIDER },
 		{ "topic", required_argument, NULL, OPT_TOPIC },
@@ -164,6 +167,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "format", required_argument, NULL, 'f' },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "time", no_argument, NULL, OPT_TIME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -171,7 +175,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	size_t n_filters = 0;
 	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK };
 	struct search_run run = { .cli = cli, .format = ND_FORMAT_TEXT };
-	bool raw = false, ok;
+	bool raw = false, timed = false, ok;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "n:f:h", options, NULL)) != -1) {
 		switch (c) {
@@ -211,6 +215,9 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 			break;
 		case OPT_RAW:
 			raw = true;
+			break;
+		case OPT_TIME:
+			timed = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -253,7 +260,13 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		run.printer = nd_printer_new(stdout, run.format);
 		nd_printer_begin_list(run.printer);
 	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int64_t n = nd_store_search(store, &opts, on_hit, &run, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (timed && n >= 0)
+		fprintf(stderr, "newsdb: %lld hits in %.3f ms\n", (long long)n,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	nd_printer_free(run.printer);
 	nd_store_close(store);
 	nd_query_release(&q);
