@@ -41,12 +41,19 @@
 
 #define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
 
-#define SEARCH_MATCH \
-	"SELECT " HIT_COLUMNS \
-	"snippet(articles_fts, -1, char(2), char(3), '…', 20), articles_fts.rank" \
+/* Ranks every match but makes snippets only for the page shown: snippet()
+ * is by far the dearest part, and SQLite would compute it for each match
+ * before sorting. */
+#define SEARCH_MATCH(inner_order, outer_order) \
+	"WITH page AS (SELECT a.id AS id, articles_fts.rank AS rank" \
 	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
+	" WHERE articles_fts MATCH :match" SEARCH_FILTERS inner_order PAGE ")" \
+	" SELECT " HIT_COLUMNS \
+	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank" \
+	" FROM page JOIN articles_fts ON articles_fts.rowid = page.id" \
+	" JOIN articles a ON a.id = page.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
-	" WHERE articles_fts MATCH :match" SEARCH_FILTERS
+	" WHERE articles_fts MATCH :match" outer_order
 
 #define SEARCH_FILTER_ONLY \
 	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0" \
@@ -136,9 +143,10 @@ const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO related_links (article_id, position, related_article_id) VALUES (?1, ?2, ?3)",
 
 	/* the archive's own files first, then articles known only from links */
-	[ST_SEARCH_RANK] = SEARCH_MATCH " ORDER BY a.is_archived DESC, articles_fts.rank, a.id" PAGE,
-	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH BY_DATE_DESC PAGE,
-	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH BY_DATE_ASC PAGE,
+	[ST_SEARCH_RANK] = SEARCH_MATCH(" ORDER BY a.is_archived DESC, articles_fts.rank, a.id",
+					" ORDER BY a.is_archived DESC, page.rank, a.id"),
+	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC, BY_DATE_DESC),
+	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC, BY_DATE_ASC),
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
 	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
 
