@@ -26,11 +26,13 @@ const char *nd_buf_str(const struct nd_buf *b); /* "" when empty */
 char *nd_buf_detach(struct nd_buf *b);        /* caller frees; b is reset */
 void nd_buf_release(struct nd_buf *b);
 
-/* Checked allocation helpers; never return NULL. */
-void *nd_xmalloc(size_t n);
-void *nd_xcalloc(size_t n, size_t size);
-void *nd_xrealloc(void *p, size_t n);
-char *nd_xstrdup(const char *s);
-char *nd_xstrndup(const char *s, size_t n);
+/* Checked allocation: out of memory ends the process, so they never return
+ * NULL (the attributes tell the compiler so). */
+#define ND_NONNULL_ALLOC __attribute__((returns_nonnull, malloc))
+ND_NONNULL_ALLOC void *nd_xmalloc(size_t n);
+ND_NONNULL_ALLOC void *nd_xcalloc(size_t n, size_t size);
+__attribute__((returns_nonnull)) void *nd_xrealloc(void *p, size_t n);
+ND_NONNULL_ALLOC char *nd_xstrdup(const char *s);
+ND_NONNULL_ALLOC char *nd_xstrndup(const char *s, size_t n);
 
 #endif

@@ -103,12 +103,13 @@ static int dir_has_entries(const char *dir)
 }
 
 /* "<id>-<slug>.md" with the slug from the title: ASCII letters and digits
- * lowercased, every other run of characters one '-'. */
+ * lowercased, every other run of characters one '-', at most SLUG_MAX
+ * characters, cut after a whole word when there is one. */
 static void add_file_name(struct nd_buf *b, int64_t id, const char *title)
 {
-	char slug[SLUG_MAX + 1];
+	char slug[SLUG_MAX + 2];
 	size_t n = 0;
-	for (const char *p = title ? title : ""; *p && n < SLUG_MAX; p++) {
+	for (const char *p = title ? title : ""; *p && n <= SLUG_MAX; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
@@ -116,6 +117,15 @@ static void add_file_name(struct nd_buf *b, int64_t id, const char *title)
 			slug[n++] = c;
 		else if (n && slug[n - 1] != '-')
 			slug[n++] = '-';
+	}
+	if (n > SLUG_MAX) {
+		/* one character too many: it says whether the cut splits a word */
+		bool mid_word = slug[SLUG_MAX] != '-';
+		n = SLUG_MAX;
+		while (mid_word && n && slug[n - 1] != '-')
+			n--;
+		if (!n)
+			n = SLUG_MAX;
 	}
 	while (n && slug[n - 1] == '-')
 		n--;

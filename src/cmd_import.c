@@ -44,6 +44,11 @@ struct import_run {
 	uint64_t in_batch;
 	int64_t batch_started;
 	int fatal;          /* a store error that stops the import: its status */
+	/* files to read again after the walk: each now gives an article that
+	 * still holds the values of a file that left it (store.h) */
+	char **rereads;
+	size_t n_rereads, cap_rereads;
+	bool rereading;
 	struct nd_error fatal_err;
 };
 
@@ -92,6 +97,17 @@ static int next_batch(struct import_run *run)
 	return 0;
 }
 
+static int add_reread(const char *path, void *ctx)
+{
+	struct import_run *run = ctx;
+	if (run->n_rereads == run->cap_rereads) {
+		run->cap_rereads = run->cap_rereads ? 2 * run->cap_rereads : 8;
+		run->rereads = nd_xrealloc(run->rereads, run->cap_rereads * sizeof(char *));
+	}
+	run->rereads[run->n_rereads++] = nd_xstrdup(path);
+	return 0;
+}
+
 static int record(struct import_run *run, const struct nd_file_result *f,
 		  struct nd_put_outcome *out)
 {
@@ -105,6 +121,8 @@ static int record(struct import_run *run, const struct nd_file_result *f,
 		free(p);
 		return -1;
 	}
+	if (out->reread_path[0])
+		add_reread(out->reread_path, run);
 	if (++run->in_batch >= BATCH_FILES || now_ns() - run->batch_started > BATCH_NS)
 		return next_batch(run);
 	return 0;
@@ -163,7 +181,7 @@ static int store_article(struct import_run *run, struct nd_file_result *f, const
 			cli_note(run->cli, "%s: moved from '%s'", shown, old);
 			free(old);
 		}
-	} else if (rc == 0) {
+	} else if (rc == 0 && !run->rereading) {
 		run->n.added += out.added;
 		run->n.updated += out.updated;
 		if (out.other_path[0]) {
@@ -247,6 +265,35 @@ static int submit(struct import_run *run, struct nd_prepared *item)
 		}
 	nd_pipeline_push(run->pipeline, item);
 	return 0;
+}
+
+/* Stores everything still in the pipeline. */
+static void drain(struct import_run *run)
+{
+	struct nd_prepared *item;
+	while (!run->fatal && (item = nd_pipeline_pop(run->pipeline)))
+		retire(run, item);
+}
+
+/* Reads again the files named while importing (add_reread); they are not
+ * counted again.  One pass: re-reading a file never moves its article. */
+static void reread_pass(struct import_run *run)
+{
+	run->rereading = true;
+	for (size_t k = 0; k < run->n_rereads && !run->fatal; k++) {
+		struct stat st;
+		/* a file gone meanwhile is --prune's business */
+		if (lstat(run->rereads[k], &st) == 0 && S_ISREG(st.st_mode))
+			submit(run, nd_prepared_new(run->rereads[k], (uint64_t)st.st_size,
+						    (int64_t)st.st_mtim.tv_sec * 1000000000LL +
+							    st.st_mtim.tv_nsec));
+	}
+	drain(run);
+	for (size_t k = 0; k < run->n_rereads; k++)
+		free(run->rereads[k]);
+	free(run->rereads);
+	run->rereads = NULL;
+	run->n_rereads = 0;
 }
 
 static int import_file(const struct nd_walk_entry *e, void *ctx)
@@ -364,15 +411,14 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 		nd_progress_start(&run.progress, !run.quiet, cli->err_tty, "files", total);
 		run.pipeline = nd_pipeline_new(run.jobs, PIPELINE_DEPTH_PER_JOB * run.jobs);
 		nd_walk((const char *const *)roots, n_roots, import_file, walk_problem, &run);
-		struct nd_prepared *item;
-		while (!run.fatal && (item = nd_pipeline_pop(run.pipeline)))
-			retire(&run, item);
-		nd_pipeline_free(run.pipeline);
+		drain(&run);
 		nd_progress_finish(&run.progress);
 		struct nd_prune_counts pruned = { 0, 0 };
 		if (!run.fatal && run.prune &&
-		    nd_store_prune(run.store, &pruned, &run.fatal_err) != ND_STORE_OK)
+		    nd_store_prune(run.store, &pruned, add_reread, &run, &run.fatal_err) != ND_STORE_OK)
 			run.fatal = ND_EXIT_FAILED;
+		reread_pass(&run);
+		nd_pipeline_free(run.pipeline);
 		if (!run.fatal && nd_store_commit(run.store, &run.fatal_err) != ND_STORE_OK)
 			run.fatal = ND_EXIT_FAILED;
 		if (!run.fatal && run.prune && !run.quiet)

@@ -71,6 +71,9 @@ struct nd_put_outcome {
 	bool kept_older; /* another, newer file has the same URL: its values were kept */
 	bool moved;      /* `replaces` was taken over: nothing new */
 	char other_path[4096]; /* the other file with the same URL, or "" */
+	/* the file that now gives the article this file gave before, or "":
+	 * the article still has this file's values until it is read again */
+	char reread_path[4096];
 };
 
 /*
@@ -101,9 +104,12 @@ struct nd_prune_counts {
  * then articles left with no source and no incoming related link (repeated,
  * since a forgotten article's links may have been the only ones to others),
  * then providers, topics and images nothing refers to.  Inside the caller's
- * transaction.
+ * transaction.  An article that lost a file but keeps others is passed to
+ * `reread` as the path of its newest remaining file: read it again so the
+ * article holds that file's values.
  */
-int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, struct nd_error *err);
+int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, nd_path_fn reread, void *ctx,
+		   struct nd_error *err);
 
 /* ---- search ---- */
 

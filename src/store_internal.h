@@ -13,6 +13,7 @@
 enum stmt_id {
 	ST_SAVEPOINT, ST_RELEASE,
 	ST_SOURCE_GET, ST_SOURCE_ARTICLE, ST_SOURCE_PUT, ST_SOURCE_OTHERS, ST_SOURCE_DELETE,
+	ST_SOURCE_MARK_STALE,
 	ST_SOURCE_CANDIDATES, ST_PRUNE_ARTICLES, ST_PRUNE_PROVIDERS, ST_PRUNE_TOPICS,
 	ST_PRUNE_IMAGES, ST_REFRESH_ARCHIVED,
 	ST_ARTICLE_FIND, ST_ARTICLE_UPSERT, ST_ARTICLE_LINK_UPSERT, ST_ARTICLE_SET_ARCHIVED,
@@ -44,6 +45,16 @@ sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *e
 /* Fills err from the connection's last error (copied at once: the next call
  * overwrites it) and maps the code to an nd_store_status. */
 int store_fail(struct nd_store *s, struct nd_error *err, const char *doing);
+
+/* The newest file other than `path` that gives the article without failing
+ * (by mtime, then path), copied into `other` ("" when there is none). */
+int store_newest_source(struct nd_store *s, int64_t article_id, const char *path, char *other,
+			size_t other_size, int64_t *other_mtime, struct nd_error *err);
+
+/* Makes the next import read this source's file again whatever its size and
+ * mtime: the mark is committed with the change that calls for it, so even a
+ * crash before the re-read cannot lose it. */
+int store_mark_stale(struct nd_store *s, const char *path, struct nd_error *err);
 
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];

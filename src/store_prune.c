@@ -56,12 +56,37 @@ static int run_changes(struct nd_store *s, enum stmt_id id, int64_t *changes,
 	return status;
 }
 
-int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, struct nd_error *err)
+/* An article that lost a file but has others now holds the lost file's
+ * values when that was the newest: the newest remaining one is named for
+ * reading again. */
+static int name_rereads(struct nd_store *s, const int64_t *articles, size_t n, nd_path_fn reread,
+			void *ctx, struct nd_error *err)
+{
+	char path[4096];
+	int64_t mtime;
+	for (size_t k = 0; k < n; k++) {
+		if (!articles[k])
+			continue;
+		int rc = store_newest_source(s, articles[k], "", path, sizeof(path), &mtime, err);
+		if (rc)
+			return rc;
+		if (!path[0])
+			continue;
+		if ((rc = store_mark_stale(s, path, err)))
+			return rc;
+		reread(path, ctx);
+	}
+	return ND_STORE_OK;
+}
+
+int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, nd_path_fn reread, void *ctx,
+		   struct nd_error *err)
 {
 	out->sources = out->articles = 0;
 	char **paths = NULL;
 	size_t n = 0;
 	int rc = gone_sources(s, &paths, &n, err);
+	int64_t *articles = nd_xcalloc(n ? n : 1, sizeof(int64_t));
 	for (size_t k = 0; k < n && rc == ND_STORE_OK; k++) {
 		sqlite3_stmt *st = store_stmt(s, ST_SOURCE_DELETE, err);
 		if (!st) {
@@ -70,7 +95,7 @@ int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, struct nd_er
 		}
 		sqlite3_bind_text(st, 1, paths[k], -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			;
+			articles[k] = sqlite3_column_int64(st, 0);
 		rc = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, "cannot prune");
 		sqlite3_reset(st);
 		out->sources++;
@@ -78,6 +103,9 @@ int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, struct nd_er
 	for (size_t k = 0; k < n; k++)
 		free(paths[k]);
 	free(paths);
+	if (rc == ND_STORE_OK)
+		rc = name_rereads(s, articles, n, reread, ctx, err);
+	free(articles);
 	if (rc)
 		return rc;
 	if ((rc = run_changes(s, ST_REFRESH_ARCHIVED, NULL, err)))

@@ -82,8 +82,11 @@ const char *const store_sql[ST_COUNT] = {
 		" ELSE excluded.article_id END",
 	[ST_SOURCE_OTHERS] =
 		"SELECT path, mtime_ns FROM sources WHERE article_id = ?1 AND path <> ?2"
+		" AND status = 'ok'"
 		" ORDER BY mtime_ns DESC, path DESC LIMIT 1",
 
+	/* no file has this mtime: the next import reads it again */
+	[ST_SOURCE_MARK_STALE] = "UPDATE sources SET mtime_ns = -1 WHERE path = ?1",
 	[ST_SOURCE_DELETE] = "DELETE FROM sources WHERE path = ?1 RETURNING article_id",
 	[ST_SOURCE_CANDIDATES] =
 		"SELECT path FROM sources WHERE status = 'ok' AND hash = ?1"

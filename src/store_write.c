@@ -280,9 +280,17 @@ static int put_related(struct nd_store *s, int64_t id, const struct nd_article *
 	return ND_STORE_OK;
 }
 
-/* The newest other file already giving this article, if any. */
-static int other_source(struct nd_store *s, int64_t article_id, const char *path,
-			char *other, size_t other_size, int64_t *other_mtime, struct nd_error *err)
+int store_mark_stale(struct nd_store *s, const char *path, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_MARK_STALE, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	return run(s, st, err, "cannot update sources");
+}
+
+int store_newest_source(struct nd_store *s, int64_t article_id, const char *path, char *other,
+			size_t other_size, int64_t *other_mtime, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_OTHERS, err);
 	if (!st)
@@ -315,7 +323,7 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 		return rc;
 	if (*id) {
 		int64_t other_mtime = 0;
-		if ((rc = other_source(s, *id, f->path, out->other_path, sizeof(out->other_path),
+		if ((rc = store_newest_source(s, *id, f->path, out->other_path, sizeof(out->other_path),
 				       &other_mtime, err)))
 			return rc;
 		/* the newer file wins; equal times fall to the later path, so the
@@ -400,10 +408,18 @@ static int put_file(struct nd_store *s, const struct nd_file_result *f,
 		sqlite3_bind_null(st, 7);
 	if ((rc = run(s, st, err, "cannot record the source")))
 		return rc;
-	/* the article this file gave before may have lost its last file */
-	if (before && before != article_id && f->status != ND_FILE_FAILED)
-		return refresh_archived(s, before, err);
-	return ND_STORE_OK;
+	if (!before || before == article_id || f->status == ND_FILE_FAILED)
+		return ND_STORE_OK;
+	/* the article this file gave before holds this file's values; the
+	 * newest file still giving it must be read again to restore its own */
+	int64_t other_mtime;
+	if ((rc = store_newest_source(s, before, f->path, out->reread_path,
+				      sizeof(out->reread_path), &other_mtime, err)))
+		return rc;
+	if (out->reread_path[0] && (rc = store_mark_stale(s, out->reread_path, err)))
+		return rc;
+	/* ...or it lost its last file */
+	return refresh_archived(s, before, err);
 }
 
 int nd_store_put_file(struct nd_store *s, const struct nd_file_result *f,

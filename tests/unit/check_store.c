@@ -209,15 +209,30 @@ START_TEST(test_store_failed_file_keeps_earlier_data)
 }
 END_TEST
 
+static int count_reread(const char *path, void *ctx)
+{
+	(void)path;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int save_path(const char *path, void *ctx)
+{
+	snprintf(ctx, 160, "%s", path);
+	return 0;
+}
+
 START_TEST(test_store_prune_forgets_vanished_files)
 {
 	struct nd_error err;
+	int rereads = 0;
 	char path[160];
 	snprintf(path, sizeof(path), "%s/gone.txt", dir);
 	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
 	put(path, 1, ARTICLE_A);
 	struct nd_prune_counts n;
-	ck_assert_int_eq(nd_store_prune(store, &n, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_prune(store, &n, count_reread, &rereads, &err), ND_STORE_OK);
+	ck_assert_int_eq(rereads, 0);
 	ck_assert_int_eq(n.sources, 1);
 	/* the article and the one only it linked to */
 	ck_assert_int_eq(n.articles, 2);
@@ -226,6 +241,33 @@ START_TEST(test_store_prune_forgets_vanished_files)
 	ck_assert_int_eq(nd_store_stats(store, &st, &err), ND_STORE_OK);
 	ck_assert_int_eq(st.articles + st.providers + st.topics + st.sources, 0);
 	ck_assert_int_eq(count_hits("SenseTime"), 0);
+}
+END_TEST
+
+/* The newer of two files of one article vanishes: the article still has its
+ * values, so the older file is named and marked to be read again. */
+START_TEST(test_store_prune_names_the_file_to_read_again)
+{
+	struct nd_error err;
+	char gone[160], kept[160], named[160] = "";
+	snprintf(gone, sizeof(gone), "%s/gone.txt", dir);
+	snprintf(kept, sizeof(kept), "%s/kept.txt", dir);
+	FILE *f = fopen(kept, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put(kept, 1, ARTICLE_A);
+	put(gone, 2, ARTICLE_A);
+	struct nd_prune_counts n;
+	ck_assert_int_eq(nd_store_prune(store, &n, save_path, named, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(n.sources, 1);
+	ck_assert_int_eq(n.articles, 0);
+	ck_assert_str_eq(named, kept);
+	struct nd_source_state st;
+	ck_assert_int_eq(nd_store_source_get(store, kept, &st, &err), ND_STORE_OK);
+	ck_assert(st.found);
+	ck_assert_int_eq(st.mtime_ns, -1);
 }
 END_TEST
 
@@ -259,6 +301,7 @@ Suite *make_store_suite(void)
 	tcase_add_test(tc, test_store_same_url_newer_file_wins);
 	tcase_add_test(tc, test_store_failed_file_keeps_earlier_data);
 	tcase_add_test(tc, test_store_prune_forgets_vanished_files);
+	tcase_add_test(tc, test_store_prune_names_the_file_to_read_again);
 	tcase_add_test(tc, test_store_search_filters);
 	suite_add_tcase(s, tc);
 	return s;
