@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,10 +121,20 @@ int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_
 	return ND_EXIT_FAILED;
 }
 
+/* True when `word` is one of the ", "-separated words of `list`. */
+static bool in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 int cli_parse_format(const struct nd_cli *cli, const char *command, const char *value,
 		     const char *allowed, enum nd_format *out)
 {
-	if (nd_format_parse(value, out) != 0 || !strstr(allowed, value))
+	if (nd_format_parse(value, out) != 0 || !in_list(allowed, value))
 		return cli_usage_error(cli, command, "unknown format '%s' (choose from %s)", value,
 				       allowed);
 	return ND_EXIT_OK;

@@ -27,12 +27,14 @@ int store_fail(struct nd_store *s, struct nd_error *err, const char *doing)
 		nd_error_set(err, 0, 0, "%s: the database is locked by another newsdb process", doing);
 		return ND_STORE_BUSY;
 	case SQLITE_FULL:
-		nd_error_set(err, 0, 0, "%s: the disk is full (%s)", doing, msg);
+		nd_error_set(err, 0, 0, "%s: the disk holding '%s' is full (%s)", doing,
+			     sqlite3_db_filename(s->db, "main"), msg);
 		return ND_STORE_FULL;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
-		nd_error_set(err, 0, 0, "%s: %s", doing, msg);
+		nd_error_set(err, 0, 0, "%s: the database '%s' cannot be written (%s)", doing,
+			     s && s->db ? sqlite3_db_filename(s->db, "main") : "?", msg);
 		return ND_STORE_READONLY;
 	default:
 		nd_error_set(err, 0, 0, "%s: %s", doing, msg);
@@ -179,6 +181,12 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 	if ((rc = exec(s, "PRAGMA foreign_keys = ON", err, "cannot open the database")))
 		goto fail;
 	if (mode == ND_STORE_WRITE) {
+		/* SQLite falls back to read-only quietly (an immutable file, say) */
+		if (sqlite3_db_readonly(s->db, "main") == 1) {
+			nd_error_set(err, 0, 0, "the file is read-only");
+			rc = ND_STORE_READONLY;
+			goto fail;
+		}
 		if ((rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 				  "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY",
 			       err, "cannot open the database")))

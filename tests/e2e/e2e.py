@@ -49,13 +49,13 @@ class NewsdbTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def run_newsdb(self, *args, db=None, env=None, timeout=600, input=None):
+    def run_newsdb(self, *args, db=None, env=None, timeout=600, input=None, prefix=()):
         full_env = dict(os.environ)
         full_env.pop("NEWSDB_DB", None)
         full_env["NO_COLOR"] = "1"
         if env:
             full_env.update(env)
-        cmd = [*WRAPPER, BIN, "--db", db or self.db, *args]
+        cmd = [*prefix, *WRAPPER, BIN, "--db", db or self.db, *args]
         proc = subprocess.run(cmd, cwd=self.dir, env=full_env, capture_output=True,
                               timeout=timeout, input=input)
         return Result(proc)
