@@ -48,6 +48,8 @@ static void usage(FILE *out)
 		"  -n, --limit N         at most N hits (default 20; 0 for all)\n"
 		"      --offset N        skip the first N hits\n"
 		"      --sort ORDER      rank (default), date (newest first) or -date\n"
+		"      --dedupe          one hit per title: syndicated copies from several\n"
+		"                        providers collapse into the first, with their count\n"
 		"  -f, --format FMT      text (default), json, ndjson, csv or tsv\n"
 		"      --raw             pass QUERY to SQLite FTS5 untouched (expert syntax)\n"
 		"      --time            print the number of hits and the query time on stderr\n"
@@ -98,6 +100,9 @@ static void print_text_hit(const struct search_run *run, const struct nd_hit *hi
 		printf(" (%s)", hit->domain);
 	printf("  %s#%lld%s  %s\n", color ? DIM_ON : "", (long long)hit->id, color ? HIGHLIGHT_OFF : "",
 	       hit->url ? hit->url : "");
+	if (hit->copies > 1)
+		printf("  %s(+%lld copies with this title)%s\n", color ? DIM_ON : "",
+		       (long long)(hit->copies - 1), color ? HIGHLIGHT_OFF : "");
 	if (snippet[0])
 		printf("  %s\n", snippet);
 	printf("\n");
@@ -126,6 +131,8 @@ static void print_data_hit(const struct search_run *run, const struct nd_hit *hi
 	nd_printer_string(p, snippet);
 	nd_printer_key(p, "rank");
 	nd_printer_real(p, hit->rank);
+	nd_printer_key(p, "copies");
+	nd_printer_int(p, hit->copies);
 	nd_printer_end(p);
 	free(snippet);
 }
@@ -156,7 +163,7 @@ static enum nd_sort parse_sort(const char *v, bool *ok)
 int cmd_search(struct nd_cli *cli, int argc, char **argv)
 {
 	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW,
-	       OPT_TIME };
+	       OPT_TIME, OPT_DEDUPE };
 	static const struct option options[] = {
 		{ "provider", required_argument, NULL, OPT_PROVIDER },
 		{ "topic", required_argument, NULL, OPT_TOPIC },
@@ -167,6 +174,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "format", required_argument, NULL, 'f' },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "dedupe", no_argument, NULL, OPT_DEDUPE },
 		{ "time", no_argument, NULL, OPT_TIME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -218,6 +226,9 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 			break;
 		case OPT_TIME:
 			timed = true;
+			break;
+		case OPT_DEDUPE:
+			opts.dedupe = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -118,6 +118,7 @@ enum nd_sort { ND_SORT_RANK, ND_SORT_DATE_DESC, ND_SORT_DATE_ASC };
 struct nd_search_opts {
 	const struct nd_query *query;
 	enum nd_sort sort;
+	bool dedupe;    /* one hit per title: syndicated copies collapsed */
 	int64_t limit;  /* <= 0: no limit */
 	int64_t offset;
 };
@@ -128,6 +129,7 @@ struct nd_hit {
 	int64_t id;
 	double rank;
 	const char *url, *title, *published_at, *provider, *domain, *snippet;
+	int64_t copies; /* matches with this title (1 unless deduplicating) */
 };
 
 typedef int (*nd_hit_fn)(const struct nd_hit *hit, void *ctx);

@@ -68,15 +68,18 @@ static void bind_named_text(sqlite3_stmt *st, const char *name, const char *valu
 
 static enum stmt_id pick_statement(const struct nd_search_opts *o)
 {
+	bool d = o->dedupe;
 	if (o->query->match) {
 		switch (o->sort) {
-		case ND_SORT_DATE_DESC: return ST_SEARCH_DATE_DESC;
-		case ND_SORT_DATE_ASC: return ST_SEARCH_DATE_ASC;
-		default: return ST_SEARCH_RANK;
+		case ND_SORT_DATE_DESC: return d ? ST_SEARCH_DATE_DESC_DEDUPE : ST_SEARCH_DATE_DESC;
+		case ND_SORT_DATE_ASC: return d ? ST_SEARCH_DATE_ASC_DEDUPE : ST_SEARCH_DATE_ASC;
+		default: return d ? ST_SEARCH_RANK_DEDUPE : ST_SEARCH_RANK;
 		}
 	}
 	/* without words there is no rank: newest first unless asked otherwise */
-	return o->sort == ND_SORT_DATE_ASC ? ST_FILTER_DATE_ASC : ST_FILTER_DATE_DESC;
+	if (o->sort == ND_SORT_DATE_ASC)
+		return d ? ST_FILTER_DATE_ASC_DEDUPE : ST_FILTER_DATE_ASC;
+	return d ? ST_FILTER_DATE_DESC_DEDUPE : ST_FILTER_DATE_DESC;
 }
 
 int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_hit_fn fn,
@@ -123,6 +126,7 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 			.domain = (const char *)sqlite3_column_text(st, 5),
 			.snippet = (const char *)sqlite3_column_text(st, 6),
 			.rank = sqlite3_column_double(st, 7),
+			.copies = sqlite3_column_int64(st, 8),
 		};
 		n++;
 		if (fn(&hit, ctx) != 0) {

@@ -41,6 +41,15 @@
 
 #define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
 
+/* --dedupe: syndicated copies share a title; each group of matches with the
+ * same title (case and outer spaces aside) shows only its first in the
+ * chosen order, with the group's size.  Untitled articles are each their
+ * own group. */
+#define COPY_KEY "coalesce(nullif(lower(trim(a.title)), ''), a.id)"
+#define COPY_WINDOW(order) \
+	"row_number() OVER (PARTITION BY " COPY_KEY order ") AS nth," \
+	" count(*) OVER (PARTITION BY " COPY_KEY ") AS copies"
+
 /* Ranks every match but makes snippets only for the page shown: snippet()
  * is by far the dearest part, and SQLite would compute it for each match
  * before sorting. */
@@ -49,16 +58,40 @@
 	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS inner_order PAGE ")" \
 	" SELECT " HIT_COLUMNS \
-	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank" \
+	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, 1" \
+	" FROM page JOIN articles_fts ON articles_fts.rowid = page.id" \
+	" JOIN articles a ON a.id = page.id" \
+	" LEFT JOIN providers p ON p.id = a.provider_id" \
+	" WHERE articles_fts MATCH :match" outer_order
+
+/* The same with --dedupe: the page is taken from the first of each group
+ * (the hits CTE is aliased `a` so the page order reads as the inner one). */
+#define SEARCH_MATCH_DEDUPE(inner_order, page_order, outer_order) \
+	"WITH hits AS (SELECT a.id AS id, articles_fts.rank AS rank," \
+	" a.is_archived AS is_archived, a.published_at AS published_at," \
+	COPY_WINDOW(inner_order) \
+	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
+	" WHERE articles_fts MATCH :match" SEARCH_FILTERS ")," \
+	" page AS (SELECT a.id AS id, a.rank AS rank, a.copies AS copies FROM hits a" \
+	" WHERE a.nth = 1" page_order PAGE ")" \
+	" SELECT " HIT_COLUMNS \
+	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, page.copies" \
 	" FROM page JOIN articles_fts ON articles_fts.rowid = page.id" \
 	" JOIN articles a ON a.id = page.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE articles_fts MATCH :match" outer_order
 
 #define SEARCH_FILTER_ONLY \
-	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0" \
+	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1" \
 	" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE 1" SEARCH_FILTERS
+
+#define SEARCH_FILTER_ONLY_DEDUPE(order) \
+	"WITH hits AS (SELECT a.id AS id, " COPY_WINDOW(order) \
+	" FROM articles a WHERE 1" SEARCH_FILTERS ")" \
+	" SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, hits.copies" \
+	" FROM hits JOIN articles a ON a.id = hits.id" \
+	" LEFT JOIN providers p ON p.id = a.provider_id WHERE hits.nth = 1" order
 
 #define PAGE " LIMIT :limit OFFSET :offset"
 #define BY_DATE_DESC " ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC"
@@ -152,6 +185,14 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC, BY_DATE_ASC),
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
 	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
+	[ST_SEARCH_RANK_DEDUPE] =
+		SEARCH_MATCH_DEDUPE(" ORDER BY a.is_archived DESC, articles_fts.rank, a.id",
+				    " ORDER BY a.is_archived DESC, a.rank, a.id",
+				    " ORDER BY a.is_archived DESC, page.rank, a.id"),
+	[ST_SEARCH_DATE_DESC_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_DATE_DESC, BY_DATE_DESC, BY_DATE_DESC),
+	[ST_SEARCH_DATE_ASC_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_DATE_ASC, BY_DATE_ASC, BY_DATE_ASC),
+	[ST_FILTER_DATE_DESC_DEDUPE] = SEARCH_FILTER_ONLY_DEDUPE(BY_DATE_DESC) PAGE,
+	[ST_FILTER_DATE_ASC_DEDUPE] = SEARCH_FILTER_ONLY_DEDUPE(BY_DATE_ASC) PAGE,
 
 	[ST_READ_ARTICLE] = "SELECT " ARTICLE_COLUMNS " FROM articles WHERE id = ?1",
 	[ST_READ_ID_BY_PATH] = "SELECT article_id FROM sources WHERE path = ?1",
