@@ -63,6 +63,7 @@ struct search_run {
 	const struct nd_cli *cli;
 	enum nd_format format;
 	struct nd_printer *printer;
+	bool dedupe;
 };
 
 /* The snippet without its match markers, or with them turned into colour. */
@@ -131,8 +132,10 @@ static void print_data_hit(const struct search_run *run, const struct nd_hit *hi
 	nd_printer_string(p, snippet);
 	nd_printer_key(p, "rank");
 	nd_printer_real(p, hit->rank);
-	nd_printer_key(p, "copies");
-	nd_printer_int(p, hit->copies);
+	if (run->dedupe) {
+		nd_printer_key(p, "copies");
+		nd_printer_int(p, hit->copies);
+	}
 	nd_printer_end(p);
 	free(snippet);
 }
@@ -228,7 +231,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 			timed = true;
 			break;
 		case OPT_DEDUPE:
-			opts.dedupe = true;
+			opts.dedupe = run.dedupe = true;
 			break;
 		case 'h':
 			usage(stdout);
