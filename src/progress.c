@@ -24,7 +24,8 @@ void nd_progress_start(struct nd_progress *p, bool enabled, bool tty, const char
 		.enabled = enabled, .tty = tty, .what = what, .total = total,
 		.started_ns = now_ns(),
 	};
-	p->last_ns = p->started_ns;
+	/* a bar shows at once; plain lines only once there is a rate to tell */
+	p->last_ns = tty ? p->started_ns - REDRAW_NS : p->started_ns;
 	nd_progress_active = enabled ? p : NULL;
 }
 
