@@ -114,21 +114,21 @@ INSERT INTO articles_fts(articles_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.
 -- Substring search for scripts without word breaks (Chinese, Japanese, Korean).
 -- Single quotes on purpose: Datasette and sqlite-utils must pick articles_fts
 -- as the search table of articles, and they match the double-quoted form.
-CREATE VIRTUAL TABLE articles_trigram USING fts5(title, excerpt, content='articles', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE articles_trigram USING fts5(title, excerpt, body, content='articles', content_rowid='id', tokenize='trigram');
 
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);
-    INSERT INTO articles_trigram(rowid, title, excerpt) VALUES (new.id, new.title, new.excerpt);
+    INSERT INTO articles_trigram(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);
 END;
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, excerpt, body) VALUES ('delete', old.id, old.title, old.excerpt, old.body);
-    INSERT INTO articles_trigram(articles_trigram, rowid, title, excerpt) VALUES ('delete', old.id, old.title, old.excerpt);
+    INSERT INTO articles_trigram(articles_trigram, rowid, title, excerpt, body) VALUES ('delete', old.id, old.title, old.excerpt, old.body);
 END;
 CREATE TRIGGER articles_au AFTER UPDATE OF title, excerpt, body ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, excerpt, body) VALUES ('delete', old.id, old.title, old.excerpt, old.body);
     INSERT INTO articles_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);
-    INSERT INTO articles_trigram(articles_trigram, rowid, title, excerpt) VALUES ('delete', old.id, old.title, old.excerpt);
-    INSERT INTO articles_trigram(rowid, title, excerpt) VALUES (new.id, new.title, new.excerpt);
+    INSERT INTO articles_trigram(articles_trigram, rowid, title, excerpt, body) VALUES ('delete', old.id, old.title, old.excerpt, old.body);
+    INSERT INTO articles_trigram(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body);
 END;
 
 -- Views for people browsing the file: one row per article, no joins needed.

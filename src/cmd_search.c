@@ -150,6 +150,26 @@ static int on_hit(const struct nd_hit *hit, void *ctx)
 	return 0;
 }
 
+struct filter_flag {
+	const char *name, *value;
+};
+
+/* The query typed plus the filters given as flags. */
+static int build_query(const char *text, bool raw, const struct filter_flag *filters,
+		       size_t n_filters, const struct nd_stemmer *stemmer, struct nd_query *q,
+		       struct nd_error *err)
+{
+	if (nd_query_parse(text, raw, stemmer, q, err) != 0)
+		return -1;
+	for (size_t k = 0; k < n_filters; k++) {
+		if (nd_query_add_filter(q, filters[k].name, filters[k].value, err) != 0) {
+			nd_query_release(q);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static enum nd_sort parse_sort(const char *v, bool *ok)
 {
 	*ok = true;
@@ -182,7 +202,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct { const char *name, *value; } filters[64];
+	struct filter_flag filters[64];
 	size_t n_filters = 0;
 	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK };
 	struct search_run run = { .cli = cli, .format = ND_FORMAT_TEXT };
@@ -249,26 +269,33 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	struct nd_query q;
 	struct nd_error err;
 	nd_error_clear(&err);
-	if (nd_query_parse(nd_buf_str(&text), raw, &q, &err) != 0) {
+	/* first without the database: a mistake in the query is a usage error
+	 * whether or not there is a database */
+	if (build_query(nd_buf_str(&text), raw, filters, n_filters, NULL, &q, &err) != 0) {
 		nd_buf_release(&text);
 		return cli_usage_error(cli, "search", "%s", err.msg);
 	}
-	nd_buf_release(&text);
-	for (size_t k = 0; k < n_filters; k++) {
-		if (nd_query_add_filter(&q, filters[k].name, filters[k].value, &err) != 0) {
-			nd_query_release(&q);
-			return cli_usage_error(cli, "search", "%s", err.msg);
-		}
-	}
-	if (nd_query_is_empty(&q)) {
-		nd_query_release(&q);
-		return cli_usage_error(cli, "search", "nothing to search for: give words or a filter");
+	bool empty = nd_query_is_empty(&q);
+	nd_query_release(&q);
+	if (empty) {
+		bool typed = strspn(nd_buf_str(&text), " \t\n") < text.len;
+		nd_buf_release(&text);
+		if (!typed)
+			return cli_usage_error(cli, "search",
+					       "nothing to search for: give words or a filter");
+		/* only punctuation, say a stray '"': searched, it finds nothing */
+		fprintf(stderr, "newsdb: no articles match (the query has no words)\n");
+		return ND_EXIT_FAILED;
 	}
 	struct nd_store *store;
 	if ((rc = cli_open_store(cli, ND_STORE_READ, &store))) {
-		nd_query_release(&q);
+		nd_buf_release(&text);
 		return rc;
 	}
+	/* again with the index's stems, now that it is open */
+	struct nd_stemmer stemmer = { nd_store_short_stems, store };
+	build_query(nd_buf_str(&text), raw, filters, n_filters, &stemmer, &q, &err);
+	nd_buf_release(&text);
 	opts.query = &q;
 	if (run.format != ND_FORMAT_TEXT) {
 		run.printer = nd_printer_new(stdout, run.format);

@@ -50,11 +50,14 @@ struct term {
 	bool title;
 	bool prefix;
 	bool or_marker;
+	char *stems[ND_QUERY_MAX_STEMS]; /* prefix only: see nd_stemmer */
+	size_t n_stems;
 };
 
 struct term_list {
 	struct term *v;
 	size_t n;
+	const struct nd_stemmer *stemmer;
 };
 
 /* Comparisons are ASCII-only: the meaning of a query must not depend on the
@@ -323,7 +326,8 @@ static void add_term(struct nd_query *q, struct term_list *terms, const struct t
 		return;
 	}
 	terms->v = nd_xrealloc(terms->v, (terms->n + 1) * sizeof(*terms->v));
-	terms->v[terms->n++] = (struct term){
+	struct term *term = &terms->v[terms->n++];
+	*term = (struct term){
 		.text = text,
 		.exclude = t->exclude,
 		.title = t->field == F_TITLE,
@@ -331,6 +335,9 @@ static void add_term(struct nd_query *q, struct term_list *terms, const struct t
 		.or_marker = !t->quoted && !t->exclude && t->field == F_NONE &&
 			     !prefix && !strcmp(text, "OR"),
 	};
+	if (prefix && terms->stemmer)
+		term->n_stems = terms->stemmer->short_stems(terms->stemmer->ctx, text, term->stems,
+							    ND_QUERY_MAX_STEMS);
 }
 
 static void add_quoted(struct nd_buf *b, const char *s)
@@ -344,13 +351,33 @@ static void add_quoted(struct nd_buf *b, const char *s)
 	nd_buf_addc(b, '"');
 }
 
-static void add_fts_term(struct nd_buf *b, const struct term *t)
+static void add_column(struct nd_buf *b, const struct term *t)
 {
 	if (t->title)
 		nd_buf_adds(b, "title : ");
+}
+
+/* A prefix with stems shorter than itself is a group: (p* OR stem ...). */
+static bool is_group(const struct term *t)
+{
+	return t->n_stems > 0;
+}
+
+static void add_fts_term(struct nd_buf *b, const struct term *t)
+{
+	if (is_group(t))
+		nd_buf_addc(b, '(');
+	add_column(b, t);
 	add_quoted(b, t->text);
 	if (t->prefix)
 		nd_buf_addc(b, '*');
+	for (size_t k = 0; k < t->n_stems; k++) {
+		nd_buf_adds(b, " OR ");
+		add_column(b, t);
+		add_quoted(b, t->stems[k]);
+	}
+	if (is_group(t))
+		nd_buf_addc(b, ')');
 }
 
 static bool is_positive(const struct term_list *l, size_t i)
@@ -391,6 +418,13 @@ static void build_expressions(struct nd_query *q, const struct term_list *l)
 			continue;
 		bool after_or = i > 0 && is_or_operator(l, i - 1);
 		bool before_or = is_or_operator(l, i + 1);
+		if (!after_or && !before_or && is_group(t)) {
+			/* only groups may be joined with AND (see the top) */
+			if (groups.len)
+				nd_buf_adds(&groups, " AND ");
+			add_fts_term(&groups, t);
+			continue;
+		}
 		if (!after_or && !before_or) {
 			if (single.len)
 				nd_buf_addc(&single, ' ');
@@ -415,14 +449,18 @@ static void build_expressions(struct nd_query *q, const struct term_list *l)
 
 static void free_terms(struct term_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].text);
+		for (size_t k = 0; k < l->v[i].n_stems; k++)
+			free(l->v[i].stems[k]);
+	}
 	free(l->v);
 }
 
-static int parse_terms(const char *text, struct nd_query *q, struct nd_error *err)
+static int parse_terms(const char *text, const struct nd_stemmer *stemmer, struct nd_query *q,
+		       struct nd_error *err)
 {
-	struct term_list terms = { NULL, 0 };
+	struct term_list terms = { NULL, 0, stemmer };
 	struct token t;
 	int rc = 0;
 
@@ -444,7 +482,8 @@ static int parse_terms(const char *text, struct nd_query *q, struct nd_error *er
 	return rc;
 }
 
-int nd_query_parse(const char *text, bool raw, struct nd_query *q, struct nd_error *err)
+int nd_query_parse(const char *text, bool raw, const struct nd_stemmer *stemmer,
+		   struct nd_query *q, struct nd_error *err)
 {
 	*q = (struct nd_query){ .match = NULL };
 	if (raw) {
@@ -454,7 +493,7 @@ int nd_query_parse(const char *text, bool raw, struct nd_query *q, struct nd_err
 			q->match = nd_xstrdup(text);
 		return 0;
 	}
-	if (parse_terms(text, q, err) < 0) {
+	if (parse_terms(text, stemmer, q, err) < 0) {
 		nd_query_release(q);
 		return -1;
 	}

@@ -2,7 +2,8 @@
  * query.h: translates what a user types into `newsdb search` into the pieces
  * the store runs: an FTS5 MATCH expression for the word index, an FTS5
  * expression for excluded words, substring terms for CJK text, and SQL
- * filters.  Pure string work: no SQLite, no I/O.
+ * filters.  Pure string work: no SQLite, no I/O (stems come from the
+ * caller: struct nd_stemmer).
  *
  * Query language (documented in the README):
  *   word word      all required, any order (implicit AND)
@@ -37,7 +38,7 @@
 struct nd_query {
 	char *match;        /* FTS5 expression of required/alternative terms, or NULL */
 	char *exclude;      /* FTS5 expression: rows matching it are excluded ("a" OR "b"), or NULL */
-	char **substrings;  /* CJK terms, each required as a substring of title or excerpt */
+	char **substrings;  /* CJK terms, each required as a substring of title, excerpt or body */
 	size_t n_substrings;
 	char **providers;   /* normalized: either a domain or a name key; any may match */
 	size_t n_providers;
@@ -48,13 +49,29 @@ struct nd_query {
 };
 
 /*
+ * The word index holds Porter stems, and a stem can be shorter than what a
+ * user types as a prefix: "automation" is indexed as "autom", which
+ * "automat*" does not reach.  A stemmer names, for a prefix, the stems
+ * shorter than it that words starting with it are indexed as; each becomes
+ * an alternative of the prefix term.  short_stems writes at most `max`
+ * malloc'd strings into `out` and returns how many.
+ */
+#define ND_QUERY_MAX_STEMS 8
+struct nd_stemmer {
+	size_t (*short_stems)(void *ctx, const char *prefix, char **out, size_t max);
+	void *ctx;
+};
+
+/*
  * Parses `text`.  With raw = true the text goes to `match` untouched (experts'
  * FTS5 syntax; filters are not parsed).  Returns 0, or -1 with err set for
  * what a user must fix: an unknown date in since:/until:, an empty filter
  * value.  A query that ends up with no term and no filter is not an error
- * here (the caller decides).  On success release with nd_query_release().
+ * here (the caller decides).  `stemmer` may be NULL (prefixes then match
+ * stems that start with them only).  On success release with nd_query_release().
  */
-int nd_query_parse(const char *text, bool raw, struct nd_query *q, struct nd_error *err);
+int nd_query_parse(const char *text, bool raw, const struct nd_stemmer *stemmer,
+		   struct nd_query *q, struct nd_error *err);
 
 /* Adds a filter given as a command-line flag (name is "provider", "topic",
  * "since" or "until"); same rules and errors as inside the query. */

@@ -139,6 +139,11 @@ typedef int (*nd_hit_fn)(const struct nd_hit *hit, void *ctx);
 int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *opts, nd_hit_fn fn,
 			void *ctx, struct nd_error *err);
 
+/* The stems shorter than `prefix` that words starting with it are indexed
+ * as, by the word index's own tokenizer: the short_stems of a struct
+ * nd_stemmer (query.h) whose ctx is the store. */
+size_t nd_store_short_stems(void *store, const char *prefix, char **out, size_t max);
+
 /* ---- reading articles back (show, export) ---- */
 
 /*

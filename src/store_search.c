@@ -142,3 +142,100 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 	sqlite3_reset(st);
 	return n;
 }
+
+/* ---- stems shorter than a prefix (struct nd_stemmer) ---- */
+
+/* Endings whose Porter stems can be shorter than the word before them
+ * ("automat" + "ion" -> "autom"); each is also tried from every letter on,
+ * for prefixes that end inside one ("automati" + "on"). */
+static const char *const stem_endings[] = {
+	"", "e", "s", "es", "ed", "ing", "ion", "ions", "ation", "ate", "ated", "ates",
+	"ating", "ic", "ical", "ism", "ist", "ity", "ive", "ize", "ized", "ization", "ment",
+	"ness", "al", "ally", "able", "ible", "er", "ence", "ance", "ous", "ly", "ful",
+};
+
+struct token_sink {
+	struct nd_buf *into; /* tokens, each followed by '\0' */
+};
+
+static int collect_token(void *ctx, int flags, const char *token, int n, int start, int end)
+{
+	(void)flags, (void)start, (void)end;
+	struct token_sink *sink = ctx;
+	nd_buf_add(sink->into, token, (size_t)n);
+	nd_buf_addc(sink->into, '\0');
+	return SQLITE_OK;
+}
+
+static fts5_api *fts5_of(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	return api;
+}
+
+/* Tokenizes `text` as the word index does (with `stem`) or only folded
+ * (case and accents, without); the tokens go into `out`, NUL-separated. */
+static bool tokenize(fts5_api *api, bool stem, const char *text, struct nd_buf *out)
+{
+	static const char *const fold_args[] = { "remove_diacritics", "2" };
+	static const char *const stem_args[] = { "unicode61", "remove_diacritics", "2" };
+	void *user;
+	fts5_tokenizer tk;
+	if (api->xFindTokenizer(api, stem ? "porter" : "unicode61", &user, &tk) != SQLITE_OK)
+		return false;
+	Fts5Tokenizer *t;
+	if (tk.xCreate(user, (const char **)(stem ? stem_args : fold_args), stem ? 3 : 2, &t) !=
+	    SQLITE_OK)
+		return false;
+	struct token_sink sink = { out };
+	int rc = tk.xTokenize(t, &sink, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text),
+			      collect_token);
+	tk.xDelete(t);
+	return rc == SQLITE_OK;
+}
+
+size_t nd_store_short_stems(void *store, const char *prefix, char **out, size_t max)
+{
+	struct nd_store *s = store;
+	fts5_api *api = fts5_of(s->db);
+	struct nd_buf folded = ND_BUF_INIT, words = ND_BUF_INIT, stems = ND_BUF_INIT;
+	size_t n = 0;
+	/* one word only: a prefix the tokenizer splits has no single stem */
+	if (!api || !tokenize(api, false, prefix, &folded) || folded.len == 0 ||
+	    strlen(folded.data) + 1 != folded.len)
+		goto done;
+	const char *p = folded.data;
+	size_t plen = strlen(p);
+	for (size_t k = 0; k < sizeof(stem_endings) / sizeof(stem_endings[0]); k++) {
+		const char *e = stem_endings[k];
+		do
+			nd_buf_addf(&words, "%s%s ", p, e);
+		while (*e && *++e);
+	}
+	if (!tokenize(api, true, words.data, &stems))
+		goto done;
+	for (const char *t = stems.data; t < stems.data + stems.len && n < max;
+	     t += strlen(t) + 1) {
+		size_t tlen = strlen(t);
+		/* longer: the prefix query reaches it already; under three
+		 * letters: a word of its own ("a"), not a stem worth matching */
+		if (tlen >= plen || tlen < 3 || strncmp(t, p, tlen) != 0)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strcmp(out[j], t);
+		if (!seen)
+			out[n++] = nd_xstrdup(t);
+	}
+done:
+	nd_buf_release(&folded);
+	nd_buf_release(&words);
+	nd_buf_release(&stems);
+	return n;
+}

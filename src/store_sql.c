@@ -35,7 +35,8 @@
 	" AND (:trigram IS NULL OR a.id IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
 	" AND (:short IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
-	"      WHERE instr(coalesce(a.title, '') || char(10) || coalesce(a.excerpt, ''), js.value) = 0))" \
+	"      WHERE instr(coalesce(a.title, '') || char(10) || coalesce(a.excerpt, '') || char(10)" \
+	"      || coalesce(a.body, ''), js.value) = 0))" \
 	" AND (:exclude IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude))"
 

@@ -91,13 +91,32 @@ static void check_valid(const char *expr, const char *input)
 
 /* Parses a heap copy of exactly the input's size, so AddressSanitizer sees
  * any read past the terminator. */
-static int parse(const char *text, bool raw, struct nd_query *q, struct nd_error *err)
+static int parse_with(const char *text, bool raw, const struct nd_stemmer *stemmer,
+		      struct nd_query *q, struct nd_error *err)
 {
 	char *copy = nd_xstrdup(text);
-	int rc = nd_query_parse(copy, raw, q, err);
+	int rc = nd_query_parse(copy, raw, stemmer, q, err);
 	free(copy);
 	return rc;
 }
+
+static int parse(const char *text, bool raw, struct nd_query *q, struct nd_error *err)
+{
+	return parse_with(text, raw, NULL, q, err);
+}
+
+/* Stands in for the index's stemmer: the prefix less one and two letters
+ * when it has five or more. */
+static size_t fake_short_stems(void *ctx, const char *prefix, char **out, size_t max)
+{
+	(void)ctx;
+	size_t n = 0, len = strlen(prefix);
+	for (size_t cut = 1; cut <= 2 && len >= 5 && n < max; cut++)
+		out[n++] = nd_xstrndup(prefix, len - cut);
+	return n;
+}
+
+static const struct nd_stemmer fake_stemmer = { fake_short_stems, NULL };
 
 static void ck_str_or_null(const char *got, const char *want, const char *input)
 {
@@ -288,6 +307,37 @@ START_TEST(test_parse_prefix)
 		{ "OR*", "\"OR\"*", NULL, NULL },
 	};
 	check_table(t, LEN(t));
+}
+END_TEST
+
+/* A prefix with shorter stems becomes a group, which FTS5 only accepts
+ * joined with AND, inside OR, under a column filter and excluded. */
+START_TEST(test_parse_prefix_with_stems)
+{
+	static const struct {
+		const char *in, *match, *exclude;
+	} cases[] = {
+		{ "automat*", "(\"automat\"* OR \"automa\" OR \"autom\")", NULL },
+		{ "b automat* c", "\"b\" \"c\" AND (\"automat\"* OR \"automa\" OR \"autom\")", NULL },
+		{ "b OR automat*", "(\"b\" OR (\"automat\"* OR \"automa\" OR \"autom\"))", NULL },
+		{ "title:automat*",
+		  "(title : \"automat\"* OR title : \"automa\" OR title : \"autom\")", NULL },
+		{ "b -automat*", "\"b\"", "(\"automat\"* OR \"automa\" OR \"autom\")" },
+		{ "auto*", "\"auto\"*", NULL },
+		{ "automat", "\"automat\"", NULL },
+	};
+	db_open();
+	for (size_t i = 0; i < LEN(cases); i++) {
+		struct nd_query q;
+		struct nd_error err;
+		ck_assert_int_eq(parse_with(cases[i].in, false, &fake_stemmer, &q, &err), 0);
+		ck_str_or_null(q.match, cases[i].match, cases[i].in);
+		ck_str_or_null(q.exclude, cases[i].exclude, cases[i].in);
+		check_valid(q.match, cases[i].in);
+		check_valid(q.exclude, cases[i].in);
+		nd_query_release(&q);
+	}
+	db_close();
 }
 END_TEST
 
@@ -567,7 +617,7 @@ START_TEST(test_parse_random_is_valid_fts5)
 		}
 		struct nd_query q;
 		struct nd_error err;
-		if (parse(nd_buf_str(&in), false, &q, &err) == 0) {
+		if (parse_with(nd_buf_str(&in), false, i % 2 ? &fake_stemmer : NULL, &q, &err) == 0) {
 			parsed++;
 			check_valid(q.match, nd_buf_str(&in));
 			check_valid(q.exclude, nd_buf_str(&in));
@@ -604,6 +654,7 @@ Suite *make_query_suite(void)
 	tcase_add_test(tc, test_parse_cjk_to_substrings);
 	tcase_add_test(tc, test_parse_raw);
 	tcase_add_test(tc, test_is_empty);
+	tcase_add_test(tc, test_parse_prefix_with_stems);
 	tcase_add_test(tc, test_parse_random_is_valid_fts5);
 	suite_add_tcase(s, tc);
 	return s;

@@ -67,7 +67,8 @@ static int64_t count_hits(const char *query_text)
 {
 	struct nd_query q;
 	struct nd_error err;
-	ck_assert_int_eq(nd_query_parse(query_text, false, &q, &err), 0);
+	struct nd_stemmer stemmer = { nd_store_short_stems, store };
+	ck_assert_int_eq(nd_query_parse(query_text, false, &stemmer, &q, &err), 0);
 	struct nd_search_opts o = { .query = &q, .limit = 100 };
 	int64_t n = nd_store_search(store, &o, ignore_hit, NULL, &err);
 	nd_query_release(&q);
@@ -289,6 +290,43 @@ START_TEST(test_store_search_filters)
 }
 END_TEST
 
+/* The index holds "automation" as "autom": a prefix longer than that stem
+ * still finds it, alone, beside other words, in OR, in the title and
+ * excluded; and a stem is not taken for a word of its own. */
+START_TEST(test_store_prefix_reaches_shorter_stems)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put("/x/a.txt", 1, ARTICLE_A);
+	put("/x/b.txt", 1,
+	    "---\ntitle: Automation for everyone\nwebUrl: https://example.com/auto\n---\n");
+	put("/x/c.txt", 1, "---\ntitle: Autumn leaves\nwebUrl: https://example.com/autumn\n---\n");
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(count_hits("automat*"), 1);
+	ck_assert_int_eq(count_hits("AUTOMATI*"), 1);
+	ck_assert_int_eq(count_hits("automat* everyone"), 1);
+	ck_assert_int_eq(count_hits("automat* sensetime"), 0);
+	ck_assert_int_eq(count_hits("sensetime OR automat*"), 2);
+	ck_assert_int_eq(count_hits("title:automat*"), 1);
+	ck_assert_int_eq(count_hits("leaves OR everyone -automat*"), 1);
+	ck_assert_int_eq(count_hits("autumn*"), 1);
+	char *stems[ND_QUERY_MAX_STEMS];
+	size_t n = nd_store_short_stems(store, "Automat", stems, ND_QUERY_MAX_STEMS);
+	ck_assert_uint_ge(n, 1);
+	bool autom = false;
+	for (size_t k = 0; k < n; k++) {
+		ck_assert_uint_ge(strlen(stems[k]), 3);
+		ck_assert_uint_lt(strlen(stems[k]), strlen("automat"));
+		ck_assert(!strncmp(stems[k], "automat", strlen(stems[k])));
+		autom |= !strcmp(stems[k], "autom");
+		free(stems[k]);
+	}
+	ck_assert(autom);
+	/* two words: no single stem */
+	ck_assert_uint_eq(nd_store_short_stems(store, "automat ion", stems, ND_QUERY_MAX_STEMS), 0);
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -303,6 +341,7 @@ Suite *make_store_suite(void)
 	tcase_add_test(tc, test_store_prune_forgets_vanished_files);
 	tcase_add_test(tc, test_store_prune_names_the_file_to_read_again);
 	tcase_add_test(tc, test_store_search_filters);
+	tcase_add_test(tc, test_store_prefix_reaches_shorter_stems);
 	suite_add_tcase(s, tc);
 	return s;
 }
