@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "query.h"
+#include "fake_stemmer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,27 +55,16 @@ static void check_expr(const char *expr)
 	sqlite3_clear_bindings(st);
 }
 
-/* Stands in for the index's stemmer so that prefix groups are fuzzed too:
- * the prefix less one and two letters when it has five or more. */
-static size_t fake_short_stems(void *ctx, const char *prefix, char **out, size_t max)
-{
-	(void)ctx;
-	size_t n = 0, len = strlen(prefix);
-	for (size_t cut = 1; cut <= 2 && len >= 5 && n < max; cut++)
-		out[n++] = nd_xstrndup(prefix, len - cut);
-	return n;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct nd_stemmer stemmer = { fake_short_stems, NULL };
 	char *text = nd_xstrndup((const char *)data, size);
 	struct nd_query q;
 	struct nd_error err;
 
 	/* the first byte picks with or without stems */
 	bool stems = size > 0 && (data[0] & 1);
-	if (nd_query_parse(text, false, stems ? &stemmer : NULL, &q, &err) == 0) {
+	if (nd_query_parse(text, false, stems ? &fake_stemmer : NULL, &q, &err) == 0) {
 		check_expr(q.match);
 		check_expr(q.exclude);
 		nd_query_release(&q);

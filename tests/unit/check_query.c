@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "query.h"
+#include "../fuzz/fake_stemmer.h"
 #include "suites.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -105,18 +106,7 @@ static int parse(const char *text, bool raw, struct nd_query *q, struct nd_error
 	return parse_with(text, raw, NULL, q, err);
 }
 
-/* Stands in for the index's stemmer: the prefix less one and two letters
- * when it has five or more. */
-static size_t fake_short_stems(void *ctx, const char *prefix, char **out, size_t max)
-{
-	(void)ctx;
-	size_t n = 0, len = strlen(prefix);
-	for (size_t cut = 1; cut <= 2 && len >= 5 && n < max; cut++)
-		out[n++] = nd_xstrndup(prefix, len - cut);
-	return n;
-}
 
-static const struct nd_stemmer fake_stemmer = { fake_short_stems, NULL };
 
 static void ck_str_or_null(const char *got, const char *want, const char *input)
 {
