@@ -137,8 +137,11 @@ static char *search_rows(const struct nd_query *q)
 	for (tok = strtok_r(m, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char key[32];
 		snprintf(key, sizeof(key), ",%s,", tok);
-		char *wrapped = nd_xmalloc(strlen(x) + 3);
-		sprintf(wrapped, ",%s,", x);
+		/* snprintf: under UBSan gcc no longer trusts returns_nonnull, and
+		 * sprintf into the result fails -Wformat-overflow (build-san/). */
+		size_t size = strlen(x) + 3;
+		char *wrapped = nd_xmalloc(size);
+		snprintf(wrapped, size, ",%s,", x);
 		if (!strstr(wrapped, key))
 			nd_buf_addf(&b, "%s%s", b.len ? "," : "", tok);
 		free(wrapped);
