@@ -161,7 +161,8 @@ static int read_names(int fd, char ***names_out, size_t *n_out)
 		free_names(names, n);
 		return err;
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1) /* an empty folder leaves names NULL, which qsort must not get */
+		qsort(names, n, sizeof(*names), cmp_names);
 	*names_out = names;
 	*n_out = n;
 	return 0;
