@@ -82,6 +82,10 @@ nd_bootstrap() {
 
     if [[ $level == test ]]; then
         command -v sqlite3 >/dev/null 2>&1 || { pkgs+=(sqlite3); what+=(sqlite3); }
+        # the interop tests: the man page, and the database in other tools
+        command -v sqlite-utils >/dev/null 2>&1 || { pkgs+=(sqlite-utils); what+=(sqlite-utils); }
+        command -v groff >/dev/null 2>&1 || { pkgs+=(groff-base); what+=(groff); }
+        command -v man >/dev/null 2>&1 || { pkgs+=(man-db); what+=(man); }
         command -v valgrind >/dev/null 2>&1 || { pkgs+=(valgrind); what+=(valgrind); }
         local clang_major=14
         if command -v clang >/dev/null 2>&1; then
