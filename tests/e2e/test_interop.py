@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 
-from e2e import BIN, DATA, SEEDS, NewsdbTest, main
+from e2e import BIN, CORPUS, DATA, SEEDS, NewsdbTest, main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.dirname(os.path.dirname(os.path.abspath(BIN)))  # BUILD/src/newsdb
@@ -21,6 +21,7 @@ MAN_PAGE = os.path.join(ROOT, "doc", "newsdb.1")
 BASH_COMPLETION = os.path.join(ROOT, "completions", "newsdb.bash")
 ZSH_COMPLETION = os.path.join(ROOT, "completions", "_newsdb")
 SCHEMA = os.path.join(ROOT, "schema", "001_init.sql")
+SCHEMA_DOC = os.path.join(ROOT, "docs", "schema.md")
 
 SEED_URL = "https://siliconangle.com/2021/12/29/chinas-largest-ai-firm-sensetime-raises-700m-hong-kong-ipo/"
 # what `meson install` must put under the prefix, and the file it comes from
@@ -79,11 +80,17 @@ class Tools(NewsdbTest):
                 return [w for w in re.findall(r"[a-z]+", m.group(1)) if w not in ("default", "or")]
         return []
 
-    def imported(self, *paths):
-        """Import the seed and data/ (plus PATHS) into self.db."""
-        r = self.run_newsdb("import", SEEDS, DATA, *paths)
-        self.assertEqual(r.code, 1 if paths else 0, r)
-        return self.db
+    def imported(self, *paths, broken=False):
+        """Import the seed and data/ (or PATHS), and with BROKEN a file that
+        fails, into self.db."""
+        paths = list(paths or (SEEDS, DATA))
+        if broken:
+            paths.append(os.path.join(self.dir, "broken.txt"))
+            with open(paths[-1], "w") as f:
+                f.write("---\ntitle: [unclosed\nwebUrl: https://example.com/x\n---\n")
+        r = self.run_newsdb("import", *paths)
+        self.assertEqual(r.code, 1 if broken else 0, r)
+        return paths[-1]
 
 
 class Install(Tools):
@@ -280,10 +287,7 @@ class SqliteCli(Tools):
         return json.loads(r.stdout or "[]")
 
     def test_views(self):
-        broken = os.path.join(self.dir, "broken.txt")
-        with open(broken, "w") as f:
-            f.write("---\ntitle: [unclosed\nwebUrl: https://example.com/x\n---\n")
-        self.imported(broken)
+        broken = self.imported(SEEDS, DATA, broken=True)
         with open(SCHEMA) as f:
             views = sorted(re.findall(r"CREATE VIEW (\w+)", f.read()))
         self.assertEqual(views, ["articles_view", "failed_sources", "related_view"])
@@ -319,6 +323,26 @@ class SqliteCli(Tools):
         hits = self.sqlite3("SELECT a.url FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
                             " WHERE articles_fts MATCH 'sensetime' ORDER BY rank")
         self.assertIn(SEED_URL, [h["url"] for h in hits])
+
+    def test_docs_schema_md_describes_every_table_and_its_examples_run(self):
+        with open(SCHEMA) as f:
+            schema = f.read()
+        with open(SCHEMA_DOC) as f:
+            doc = f.read()
+        names = re.findall(r"CREATE (?:VIRTUAL )?(?:TABLE|VIEW) (\w+)", schema)
+        self.assertGreater(len(names), 10)
+        diagram = re.search(r"```mermaid\nerDiagram\n(.*?)```", doc, re.S).group(1)
+        for name in names:
+            self.assertRegex(doc, rf"(?m)^### .*`{name}`", name)
+            if "CREATE VIEW " + name not in schema:
+                self.assertRegex(diagram, rf"(?m)^    {name} {{$", name)
+        # every example, on the real corpus with the seed and a failed file
+        self.imported(CORPUS, SEEDS, broken=True)
+        examples = re.findall(r"```sql\n(.*?)```", doc, re.S)
+        self.assertGreaterEqual(len(examples), 5)
+        for query in examples:
+            with self.subTest(query.splitlines()[0]):
+                self.assertTrue(self.sqlite3(query), query)
 
 
 class SqliteUtils(Tools):
