@@ -109,13 +109,16 @@ class Install(Tools):
                 self.assertEqual(len(paths), 1, sorted(installed))
                 path = dest + paths[0]
                 self.assertTrue(os.path.isfile(path), path)
-                with open(path, "rb") as f, open(origin, "rb") as g:
-                    self.assertEqual(f.read(), g.read(), path)
                 if suffix.startswith("bin/"):
+                    # the same program (install may strip it or edit its rpath)
                     self.assertTrue(os.access(path, os.X_OK))
                     v = run([path, "--version"])
                     self.assertEqual(v.returncode, 0, v)
                     self.assertRegex(v.stdout, r"^newsdb \d+\.\d+")
+                    self.assertEqual(v.stdout, run([BIN, "--version"]).stdout)
+                    continue
+                with open(path, "rb") as f, open(origin, "rb") as g:
+                    self.assertEqual(f.read(), g.read(), path)
 
 
 class ManPage(Tools):
@@ -130,7 +133,9 @@ class ManPage(Tools):
     def test_groff_and_man_warn_about_nothing(self):
         r = run([self.tool("groff"), "-ww", "-man", "-z", MAN_PAGE])
         self.assertEqual((r.returncode, r.stderr), (0, ""))
-        r = run([self.tool("man"), "-l", MAN_PAGE], env={**os.environ, "MANWIDTH": "80"})
+        # a locale every Debian has, so that man has nothing to say about it
+        env = {**os.environ, "MANWIDTH": "80", "LC_ALL": "C.UTF-8", "MANPAGER": "cat", "PAGER": "cat"}
+        r = run([self.tool("man"), "-l", MAN_PAGE], env=env)
         self.assertEqual((r.returncode, r.stderr), (0, ""))
         self.assertIn("newsdb - index a folder of news articles", r.stdout)
 
