@@ -82,18 +82,78 @@ static int put_image(struct nd_store *s, const struct nd_image *img, int64_t *id
 	return run_id(s, st, id, err, "cannot store an image");
 }
 
-/* Replaces the ordered image list of an owner (article or provider). */
-static int put_image_list(struct nd_store *s, enum stmt_id clear, enum stmt_id add,
-			  int64_t owner, const struct nd_image *images, size_t n,
-			  struct nd_error *err)
+/* Deletes the rows an owner has in one of its lists (ST_*_CLEAR). */
+static int clear_list(struct nd_store *s, enum stmt_id clear, int64_t owner, const char *doing,
+		      struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, clear, err);
-	int rc;
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_int64(st, 1, owner);
-	if ((rc = run(s, st, err, "cannot replace images")))
+	return run(s, st, err, doing);
+}
+
+/* Does a stored value stay as it is when the upsert of ST_IMAGE_UPSERT
+ * brings n (coalesce: an unknown value keeps the stored one)? */
+static bool same_number(sqlite3_stmt *st, int k, const struct nd_number *n)
+{
+	switch (n->kind) {
+	case ND_NUM_INT:
+		return sqlite3_column_type(st, k) == SQLITE_INTEGER && sqlite3_column_int64(st, k) == n->i;
+	case ND_NUM_REAL:
+		return sqlite3_column_type(st, k) == SQLITE_FLOAT && sqlite3_column_double(st, k) == n->r;
+	default:
+		return true;
+	}
+}
+
+/* Is the owner's stored image list (read by `read`, ordered by position)
+ * already what storing `images` would make it?  Most files name the logos
+ * their provider had already, and re-imported files mostly the same images:
+ * one read then replaces two writes an image. */
+static int same_image_list(struct nd_store *s, enum stmt_id read, int64_t owner,
+			   const struct nd_image *images, size_t n, bool *same,
+			   struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, read, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, owner);
+	size_t k = 0;
+	int rc = SQLITE_DONE;
+	*same = true;
+	while (*same && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *url = (const char *)sqlite3_column_text(st, 0);
+		*same = k < n && url && !strcmp(url, images[k].url) &&
+			same_number(st, 1, &images[k].width) && same_number(st, 2, &images[k].height) &&
+			(images[k].is_cached < 0 || (sqlite3_column_type(st, 3) == SQLITE_INTEGER &&
+						     sqlite3_column_int(st, 3) == images[k].is_cached));
+		k++;
+	}
+	if (*same && rc != SQLITE_DONE) {
+		rc = store_fail(s, err, "cannot read images");
+		sqlite3_reset(st);
 		return rc;
+	}
+	sqlite3_reset(st);
+	*same = *same && k == n;
+	return ND_STORE_OK;
+}
+
+/* Replaces the ordered image list of an owner (article or provider); an
+ * owner made by this very file (fresh) has none to replace. */
+static int put_image_list(struct nd_store *s, enum stmt_id read, enum stmt_id clear,
+			  enum stmt_id add, int64_t owner, bool fresh,
+			  const struct nd_image *images, size_t n, struct nd_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (!fresh) {
+		bool same;
+		if ((rc = same_image_list(s, read, owner, images, n, &same, err)) || same ||
+		    (rc = clear_list(s, clear, owner, "cannot replace images", err)))
+			return rc;
+	}
 	for (size_t k = 0; k < n; k++) {
 		int64_t image_id;
 		if ((rc = put_image(s, &images[k], &image_id, err)))
@@ -120,7 +180,8 @@ static int put_provider(struct nd_store *s, const struct nd_provider *p, bool re
 	sqlite3_bind_text(st, 2, p->name_key, -1, SQLITE_STATIC);
 	if ((rc = run_id(s, st, id, err, "cannot read providers")))
 		return rc;
-	if (!*id) {
+	bool fresh = !*id;
+	if (fresh) {
 		if (!(st = store_stmt(s, ST_PROVIDER_INSERT, err)))
 			return ND_STORE_ERROR;
 		sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
@@ -131,20 +192,18 @@ static int put_provider(struct nd_store *s, const struct nd_provider *p, bool re
 	}
 	/* logos come from the newest file that names some; none leaves them */
 	if (replace_images && p->n_images)
-		return put_image_list(s, ST_PROVIDER_IMAGES_CLEAR, ST_PROVIDER_IMAGE_ADD, *id,
-				      p->images, p->n_images, err);
+		return put_image_list(s, ST_READ_PROVIDER_IMAGES, ST_PROVIDER_IMAGES_CLEAR,
+				      ST_PROVIDER_IMAGE_ADD, *id, fresh, p->images, p->n_images, err);
 	return ND_STORE_OK;
 }
 
-static int put_topics(struct nd_store *s, int64_t article_id, const struct nd_article *a,
-		      struct nd_error *err)
+static int put_topics(struct nd_store *s, int64_t article_id, bool fresh,
+		      const struct nd_article *a, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_TOPICS_CLEAR, err);
+	sqlite3_stmt *st;
 	int rc;
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_int64(st, 1, article_id);
-	if ((rc = run(s, st, err, "cannot replace topics")))
+	if (!fresh && (rc = clear_list(s, ST_ARTICLE_TOPICS_CLEAR, article_id,
+				       "cannot replace topics", err)))
 		return rc;
 	for (size_t k = 0; k < a->n_topics; k++) {
 		int64_t topic_id;
@@ -196,15 +255,17 @@ static void bind_article(sqlite3_stmt *st, const struct nd_article *a, int64_t p
 	bind_text(st, 17, a->extra);
 }
 
-/* Everything an article row owns: topics and images. */
-static int put_children(struct nd_store *s, int64_t id, const struct nd_article *a,
+/* Everything an article row owns: topics and images.  A fresh row (inserted
+ * by this file) owns nothing yet: its id is new, and deleting an article
+ * deletes what it owned (ON DELETE CASCADE). */
+static int put_children(struct nd_store *s, int64_t id, bool fresh, const struct nd_article *a,
 			struct nd_error *err)
 {
-	int rc = put_topics(s, id, a, err);
+	int rc = put_topics(s, id, fresh, a, err);
 	if (rc)
 		return rc;
-	return put_image_list(s, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD, id, a->images,
-			      a->n_images, err);
+	return put_image_list(s, ST_READ_ARTICLE_IMAGES, ST_ARTICLE_IMAGES_CLEAR,
+			      ST_ARTICLE_IMAGE_ADD, id, fresh, a->images, a->n_images, err);
 }
 
 /* Looks an article up by canonical URL. */
@@ -250,20 +311,18 @@ static int put_link_target(struct nd_store *s, const struct nd_article *r, int64
 	bind_article(st, r, provider_id);
 	if ((rc = run(s, st, err, "cannot store a related article")))
 		return rc;
-	if (!*id)
+	bool fresh = !*id;
+	if (fresh)
 		*id = sqlite3_last_insert_rowid(s->db);
-	return put_children(s, *id, r, err);
+	return put_children(s, *id, fresh, r, err);
 }
 
-static int put_related(struct nd_store *s, int64_t id, const struct nd_article *a,
+static int put_related(struct nd_store *s, int64_t id, bool fresh, const struct nd_article *a,
 		       struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_RELATED_CLEAR, err);
+	sqlite3_stmt *st;
 	int rc;
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = run(s, st, err, "cannot replace related links")))
+	if (!fresh && (rc = clear_list(s, ST_RELATED_CLEAR, id, "cannot replace related links", err)))
 		return rc;
 	for (size_t k = 0; k < a->n_related; k++) {
 		int64_t target;
@@ -345,11 +404,12 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	/* a second file of the same article adds nothing new */
 	out->added = !archived;
 	out->updated = archived && !out->other_path[0];
+	bool fresh = !*id;
 	if ((rc = run_id(s, st, id, err, "cannot store the article")))
 		return rc;
-	if ((rc = put_children(s, *id, a, err)))
+	if ((rc = put_children(s, *id, fresh, a, err)))
 		return rc;
-	return put_related(s, *id, a, err);
+	return put_related(s, *id, fresh, a, err);
 }
 
 static int previous_article(struct nd_store *s, const char *path, int64_t *id,
