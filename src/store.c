@@ -340,7 +340,7 @@ int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_s
 		out->mtime_ns = sqlite3_column_int64(st, 1);
 		const char *status = (const char *)sqlite3_column_text(st, 2);
 		out->failed = status && !strcmp(status, "failed");
-		rc = sqlite3_step(st);
+		rc = SQLITE_DONE; /* path is UNIQUE: no second row to step to */
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

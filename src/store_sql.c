@@ -22,21 +22,25 @@
 
 /* Filters shared by every search; a NULL parameter disables its filter.
  * :providers, :topics and :short are JSON arrays; :trigram and :exclude are
- * FTS5 expressions. */
+ * FTS5 expressions.  Each filter is a set computed once (not a subquery per
+ * row), so a search by date walks articles_by_date and stops at the page.
+ * The short CJK substrings are looked for only in the rows of the trigram
+ * index: a row that has one has CJK text, and those are all there. */
 #define SEARCH_FILTERS \
 	" AND (:since IS NULL OR a.published_at >= :since)" \
 	" AND (:until IS NULL OR a.published_at < :until)" \
 	" AND (:providers IS NULL OR a.provider_id IN (SELECT pf.id FROM providers pf" \
 	"      JOIN json_each(:providers) jp ON pf.domain = jp.value OR pf.name_key = jp.value))" \
-	" AND (:topics IS NULL OR (SELECT count(DISTINCT jt.value) FROM json_each(:topics) jt" \
+	" AND (:topics IS NULL OR a.id IN (SELECT atf.article_id FROM json_each(:topics) jt" \
 	"      JOIN topics tf ON tf.name_key = jt.value" \
-	"      JOIN article_topics atf ON atf.topic_id = tf.id AND atf.article_id = a.id)" \
-	"      = json_array_length(:topics))" \
+	"      JOIN article_topics atf ON atf.topic_id = tf.id GROUP BY atf.article_id" \
+	"      HAVING count(DISTINCT jt.value) = json_array_length(:topics)))" \
 	" AND (:trigram IS NULL OR a.id IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
-	" AND (:short IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
-	"      WHERE instr(coalesce(a.title, '') || char(10) || coalesce(a.excerpt, '') || char(10)" \
-	"      || coalesce(a.body, ''), js.value) = 0))" \
+	" AND (:short IS NULL OR a.id IN (SELECT tg.rowid FROM articles_trigram tg" \
+	"      WHERE NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
+	"      WHERE instr(coalesce(tg.title, '') || char(10) || coalesce(tg.excerpt, '') || char(10)" \
+	"      || coalesce(tg.body, ''), js.value) = 0)))" \
 	" AND (:exclude IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude))"
 
@@ -53,15 +57,19 @@
 
 /* Ranks every match but makes snippets only for the page shown: snippet()
  * is by far the dearest part, and SQLite would compute it for each match
- * before sorting. */
+ * before sorting.  What the ranking reads of each match is in the narrow
+ * index articles_search_state (schema/001_init.sql), not the article row.
+ * CROSS JOIN keeps the page as the outer loop of the second part: left to
+ * itself the planner scans every match again and reads each one's row. */
 #define SEARCH_MATCH(inner_order, outer_order) \
 	"WITH page AS (SELECT a.id AS id, articles_fts.rank AS rank" \
-	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
+	" FROM articles_fts JOIN articles a INDEXED BY articles_search_state" \
+	" ON a.id = articles_fts.rowid" \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS inner_order PAGE ")" \
 	" SELECT " HIT_COLUMNS \
 	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, 1" \
-	" FROM page JOIN articles_fts ON articles_fts.rowid = page.id" \
-	" JOIN articles a ON a.id = page.id" \
+	" FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id" \
+	" CROSS JOIN articles a ON a.id = page.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE articles_fts MATCH :match" outer_order
 
@@ -77,8 +85,8 @@
 	" WHERE a.nth = 1" page_order PAGE ")" \
 	" SELECT " HIT_COLUMNS \
 	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, page.copies" \
-	" FROM page JOIN articles_fts ON articles_fts.rowid = page.id" \
-	" JOIN articles a ON a.id = page.id" \
+	" FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id" \
+	" CROSS JOIN articles a ON a.id = page.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE articles_fts MATCH :match" outer_order
 
@@ -95,7 +103,9 @@
 	" LEFT JOIN providers p ON p.id = a.provider_id WHERE hits.nth = 1" order
 
 #define PAGE " LIMIT :limit OFFSET :offset"
-#define BY_DATE_DESC " ORDER BY a.published_at IS NULL, a.published_at DESC, a.id DESC"
+/* NULL sorts below every date, so DESC puts undated articles last: the
+ * order articles_by_date gives backwards */
+#define BY_DATE_DESC " ORDER BY a.published_at DESC, a.id DESC"
 #define BY_DATE_ASC " ORDER BY a.published_at IS NULL, a.published_at ASC, a.id ASC"
 
 const char *const store_sql[ST_COUNT] = {
