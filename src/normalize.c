@@ -154,13 +154,15 @@ static const char *trim(const char *s, const char **end)
 	return s;
 }
 
-/* True when [p, e) has whitespace or a control character (C0, DEL, C1). */
-static bool has_bad_char(const char *p, const char *e)
+/* True when [p, e) has whitespace or a control character (C0, DEL, C1);
+ * a plain ASCII space passes when space_ok. */
+static bool has_bad_char(const char *p, const char *e, bool space_ok)
 {
 	while (p < e) {
 		uint32_t cp;
 		size_t n = utf8_decode(p, e, &cp);
-		if (n && (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || is_white(cp)))
+		if (n && !(space_ok && cp == ' ') &&
+		    (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || is_white(cp)))
 			return true;
 		p += n ? n : 1;
 	}
@@ -267,6 +269,20 @@ static bool is_tracking(const char *name, size_t n)
  * empty, in order; nothing when none remain.  A parameter without '=' is a
  * flag, never tracking.
  */
+/* Appends [p, e) with each ASCII space as %20, as browsers send it: URLs
+ * copied by hand or by careless tools carry raw spaces, and the article they
+ * name is the same. */
+static void add_spaces_encoded(struct nd_buf *out, const char *p, const char *e)
+{
+	while (p < e) {
+		const char *sp = find_any(p, e, " ");
+		nd_buf_add(out, p, (size_t)(sp - p));
+		if (sp < e)
+			nd_buf_adds(out, "%20");
+		p = sp < e ? sp + 1 : e;
+	}
+}
+
 static void add_query(struct nd_buf *out, const char *q, const char *e)
 {
 	char sep = '?';
@@ -276,7 +292,7 @@ static void add_query(struct nd_buf *out, const char *q, const char *e)
 		const char *eq = find_any(q, amp, "=");
 		if (amp > q && !(eq < amp && is_tracking(q, (size_t)(eq - q)))) {
 			nd_buf_addc(out, sep);
-			nd_buf_add(out, q, (size_t)(amp - q));
+			add_spaces_encoded(out, q, amp);
 			sep = '&';
 		}
 		q = amp < e ? amp + 1 : e;
@@ -290,11 +306,12 @@ char *nd_norm_url(const char *url)
 	struct authority a;
 	long port;
 
-	if (!slen || has_bad_char(b, e))
+	if (!slen)
 		return NULL;
 	const char *auth = b + slen + 3;
 	const char *auth_end = find_any(auth, e, "/?#");
-	if (!split_authority(auth, auth_end, &a) ||
+	if (has_bad_char(b, auth_end, false) || has_bad_char(auth_end, e, true) ||
+	    !split_authority(auth, auth_end, &a) ||
 	    !parse_port(a.port ? a.port : a.end, a.end, &port))
 		return NULL;
 	const char *host_end = strip_dots(a.host, a.host_end);
@@ -315,7 +332,7 @@ char *nd_norm_url(const char *url)
 	if (path_end == auth_end)
 		nd_buf_addc(&out, '/');
 	else
-		nd_buf_add(&out, auth_end, (size_t)(path_end - auth_end));
+		add_spaces_encoded(&out, auth_end, path_end);
 	if (path_end < e && *path_end == '?')
 		add_query(&out, path_end + 1, find_any(path_end, e, "#"));
 	return nd_buf_detach(&out);
@@ -327,7 +344,7 @@ static bool domain_ok(const char *p, const char *e)
 	for (const char *q = p; q < e; q++)
 		if ((unsigned char)*q < 0x80 && !is_alnum(*q) && !strchr("-._", *q))
 			return false;
-	return !has_bad_char(p, e);
+	return !has_bad_char(p, e, false);
 }
 
 char *nd_norm_domain(const char *domain)
