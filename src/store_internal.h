@@ -44,6 +44,12 @@ struct nd_store {
  * set. */
 sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err);
 
+/* The connection's FTS5 API (for tokenizers and ranking functions), or NULL. */
+fts5_api *store_fts5_api(sqlite3 *db);
+
+/* Registers nd_rank() (store_rank.c), the ranking the search statements use. */
+int store_register_rank(sqlite3 *db);
+
 /* Fills err from the connection's last error (copied at once: the next call
  * overwrites it) and maps the code to an nd_store_status. */
 int store_fail(struct nd_store *s, struct nd_error *err, const char *doing);

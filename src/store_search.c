@@ -109,6 +109,8 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 			   o->limit > 0 ? o->limit : -1);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
 			   o->offset > 0 ? o->offset : 0);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":window"),
+			   o->window > 0 ? o->window : -1);
 	nd_buf_release(&providers);
 	nd_buf_release(&topics);
 	nd_buf_release(&trigram);
@@ -127,6 +129,7 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 			.snippet = (const char *)sqlite3_column_text(st, 6),
 			.rank = sqlite3_column_double(st, 7),
 			.copies = sqlite3_column_int64(st, 8),
+			.ranked = sqlite3_column_int64(st, 9),
 		};
 		n++;
 		if (fn(&hit, ctx) != 0) {
@@ -167,18 +170,6 @@ static int collect_token(void *ctx, int flags, const char *token, int n, int sta
 	return SQLITE_OK;
 }
 
-static fts5_api *fts5_of(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	return api;
-}
-
 /* Tokenizes `text` as the word index does (with `stem`) or only folded
  * (case and accents, without); the tokens go into `out`, NUL-separated. */
 static bool tokenize(fts5_api *api, bool stem, const char *text, struct nd_buf *out)
@@ -203,7 +194,7 @@ static bool tokenize(fts5_api *api, bool stem, const char *text, struct nd_buf *
 size_t nd_store_short_stems(void *store, const char *prefix, char **out, size_t max)
 {
 	struct nd_store *s = store;
-	fts5_api *api = fts5_of(s->db);
+	fts5_api *api = store_fts5_api(s->db);
 	struct nd_buf folded = ND_BUF_INIT, words = ND_BUF_INIT, stems = ND_BUF_INIT;
 	size_t n = 0;
 	/* one word only: a prefix the tokenizer splits has no single stem */

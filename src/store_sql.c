@@ -55,50 +55,72 @@
 	"row_number() OVER (PARTITION BY " COPY_KEY order ") AS nth," \
 	" count(*) OVER (PARTITION BY " COPY_KEY ") AS copies"
 
-/* Ranks every match but makes snippets only for the page shown: snippet()
- * is by far the dearest part, and SQLite would compute it for each match
- * before sorting.  What the ranking reads of each match is in the narrow
+/* The ranking: bm25 through nd_rank() (store_rank.c), with the column
+ * weights of the rank option in schema/001_init.sql (a test compares the
+ * two), so other tools ordering by `rank` see the same order. */
+#define RANK "nd_rank(articles_fts, 10.0, 4.0, 1.0)"
+
+/* The hits of the page: snippet() is by far the dearest part, so it is made
+ * only for the page shown (SQLite would make it for each match before
+ * sorting).  CROSS JOIN keeps the page as the outer loop: left to itself the
+ * planner scans every match again and reads each one's row.  The last
+ * column says how many matches were ranked (0: all of them). */
+#define PAGE_HITS(copies, considered, outer_order) \
+	" SELECT " HIT_COLUMNS \
+	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, " copies ", " considered \
+	" FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id" \
+	" CROSS JOIN articles a ON a.id = page.id" \
+	" LEFT JOIN providers p ON p.id = a.provider_id" \
+	" WHERE articles_fts MATCH :match" outer_order
+
+/* Ranked: scoring a match costs a microsecond or two, so "the" in a million
+ * articles would take seconds.  Only the :window matches added last are
+ * ranked (FTS5 gives rowids in order without sorting, and stops there);
+ * -1 ranks them all.  What the ranking reads of each match is in the narrow
  * index articles_search_state (schema/001_init.sql), not the article row.
- * CROSS JOIN keeps the page as the outer loop of the second part: left to
- * itself the planner scans every match again and reads each one's row. */
-#define SEARCH_MATCH(inner_order, outer_order) \
-	"WITH page AS (SELECT a.id AS id, articles_fts.rank AS rank" \
+ * The archive's own files come first, then articles known only from links. */
+#define SEARCH_RANKED \
+	"WITH considered AS (SELECT a.id AS id, a.is_archived AS is_archived, " RANK " AS rank" \
 	" FROM articles_fts JOIN articles a INDEXED BY articles_search_state" \
 	" ON a.id = articles_fts.rowid" \
-	" WHERE articles_fts MATCH :match" SEARCH_FILTERS inner_order PAGE ")" \
-	" SELECT " HIT_COLUMNS \
-	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, 1" \
-	" FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id" \
-	" CROSS JOIN articles a ON a.id = page.id" \
-	" LEFT JOIN providers p ON p.id = a.provider_id" \
-	" WHERE articles_fts MATCH :match" outer_order
+	" WHERE articles_fts MATCH :match" SEARCH_FILTERS \
+	" ORDER BY articles_fts.rowid DESC LIMIT :window)," \
+	" page AS (SELECT id, rank, count(*) OVER () AS considered FROM considered" \
+	" ORDER BY is_archived DESC, rank, id" PAGE ")" \
+	PAGE_HITS("1", "page.considered", " ORDER BY a.is_archived DESC, page.rank, a.id")
 
-/* The same with --dedupe: the page is taken from the first of each group
- * (the hits CTE is aliased `a` so the page order reads as the inner one). */
+/* By date: every match is looked at. */
+#define SEARCH_MATCH(order) \
+	"WITH page AS (SELECT a.id AS id, " RANK " AS rank" \
+	" FROM articles_fts JOIN articles a INDEXED BY articles_search_state" \
+	" ON a.id = articles_fts.rowid" \
+	" WHERE articles_fts MATCH :match" SEARCH_FILTERS order PAGE ")" \
+	PAGE_HITS("1", "0", order)
+
+/* The same with --dedupe: the page is taken from the first of each group.
+ * The rank is computed before the grouping (FTS5 cannot run nd_rank inside a
+ * window definition), and each step is aliased `a` so the orders read as
+ * everywhere else. */
 #define SEARCH_MATCH_DEDUPE(inner_order, page_order, outer_order) \
-	"WITH hits AS (SELECT a.id AS id, articles_fts.rank AS rank," \
-	" a.is_archived AS is_archived, a.published_at AS published_at," \
-	COPY_WINDOW(inner_order) \
+	"WITH matched AS (SELECT a.id AS id, a.title AS title, " RANK " AS rank," \
+	" a.is_archived AS is_archived, a.published_at AS published_at" \
 	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS ")," \
+	" hits AS (SELECT a.id AS id, a.rank AS rank, a.is_archived AS is_archived," \
+	" a.published_at AS published_at," COPY_WINDOW(inner_order) " FROM matched a)," \
 	" page AS (SELECT a.id AS id, a.rank AS rank, a.copies AS copies FROM hits a" \
 	" WHERE a.nth = 1" page_order PAGE ")" \
-	" SELECT " HIT_COLUMNS \
-	"snippet(articles_fts, -1, char(2), char(3), '…', 20), page.rank, page.copies" \
-	" FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id" \
-	" CROSS JOIN articles a ON a.id = page.id" \
-	" LEFT JOIN providers p ON p.id = a.provider_id" \
-	" WHERE articles_fts MATCH :match" outer_order
+	PAGE_HITS("page.copies", "0", outer_order)
 
 #define SEARCH_FILTER_ONLY \
-	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1" \
+	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1, 0" \
 	" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE 1" SEARCH_FILTERS
 
 #define SEARCH_FILTER_ONLY_DEDUPE(order) \
 	"WITH hits AS (SELECT a.id AS id, " COPY_WINDOW(order) \
 	" FROM articles a WHERE 1" SEARCH_FILTERS ")" \
-	" SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, hits.copies" \
+	" SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, hits.copies, 0" \
 	" FROM hits JOIN articles a ON a.id = hits.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id WHERE hits.nth = 1" order
 
@@ -189,15 +211,13 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_RELATED_ADD] =
 		"INSERT INTO related_links (article_id, position, related_article_id) VALUES (?1, ?2, ?3)",
 
-	/* the archive's own files first, then articles known only from links */
-	[ST_SEARCH_RANK] = SEARCH_MATCH(" ORDER BY a.is_archived DESC, articles_fts.rank, a.id",
-					" ORDER BY a.is_archived DESC, page.rank, a.id"),
-	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC, BY_DATE_DESC),
-	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC, BY_DATE_ASC),
+	[ST_SEARCH_RANK] = SEARCH_RANKED,
+	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC),
+	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC),
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
 	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
 	[ST_SEARCH_RANK_DEDUPE] =
-		SEARCH_MATCH_DEDUPE(" ORDER BY a.is_archived DESC, articles_fts.rank, a.id",
+		SEARCH_MATCH_DEDUPE(" ORDER BY a.is_archived DESC, a.rank, a.id",
 				    " ORDER BY a.is_archived DESC, a.rank, a.id",
 				    " ORDER BY a.is_archived DESC, page.rank, a.id"),
 	[ST_SEARCH_DATE_DESC_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_DATE_DESC, BY_DATE_DESC, BY_DATE_DESC),

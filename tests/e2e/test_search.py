@@ -467,6 +467,58 @@ class Ordering(SearchDb):
         zh = self.id_of("https://finance.example.cn/stock/2021-12-30/shangtang-keji-shangshi.html")
         self.assertLess(ids.index(seed), ids.index(zh))
 
+    def fts5_order(self, match):
+        """(id, rank) of every match as FTS5's own `rank` (the schema's bm25
+        weights) orders them, archived articles first."""
+        return self.sql("SELECT a.id, f.rank FROM articles_fts f JOIN articles a"
+                        " ON a.id = f.rowid WHERE articles_fts MATCH ?"
+                        " ORDER BY a.is_archived DESC, f.rank, a.id", (match,))
+
+    def test_rank_is_the_schema_bm25(self):
+        # the weights newsdb ranks with are the rank option other tools use
+        for word in ("power", "apps", "microsoft", "sensetime"):
+            expected = self.fts5_order(f'"{word}"')
+            self.assertGreater(len(expected), 0, word)
+            hits = self.hits(word, "--window", "0")
+            self.assertEqual([h["id"] for h in hits], [i for i, _ in expected], word)
+            for h, (_, rank) in zip(hits, expected):
+                self.assertAlmostEqual(h["rank"], rank, places=9, msg=word)
+
+    def test_window_ranks_the_matches_added_last(self):
+        expected = self.fts5_order('"power"')
+        self.assertGreater(len(expected), 40)
+        newest = set(sorted(i for i, _ in expected)[-25:])
+        r = self.run_newsdb("search", "power", "--window", "25", "-n", "0", "--format", "json")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual([h["id"] for h in r.json()], [i for i, _ in expected if i in newest])
+        self.assertRegex(r.err, r"note: ranked the 25 matches added last; there may be more")
+        # pages come from the same window
+        page = self.ok("search", "power", "--window", "25", "-n", "5", "--offset", "5",
+                       "--format", "json").json()
+        self.assertEqual([h["id"] for h in page],
+                         [i for i, _ in expected if i in newest][5:10])
+
+    def test_default_window_holds_the_corpus(self):
+        expected = self.fts5_order('"power"')
+        r = self.run_newsdb("search", "power", "-n", "0", "--format", "json")
+        self.assertEqual([h["id"] for h in r.json()], [i for i, _ in expected])
+        self.assertNotIn("note", r.err)
+        # a window larger than the matches says nothing either
+        r = self.run_newsdb("search", "power", "--window", str(len(expected) + 1), "-n", "3")
+        self.assertEqual(r.code, 0, r)
+        self.assertNotIn("note", r.err)
+
+    def test_sort_date_and_dedupe_see_every_match(self):
+        everything = set(self.ids("power", "--window", "0"))
+        self.assertEqual(set(self.ids("power", "--window", "5", "--sort", "date")), everything)
+        copies = sum(h["copies"] for h in self.hits("power", "--window", "5", "--dedupe"))
+        self.assertEqual(copies, len(everything))
+
+    def test_window_must_be_a_number(self):
+        r = self.run_newsdb("search", "power", "--window", "many")
+        self.assertEqual(r.code, 2, r)
+        self.assertIn("--window", r.err)
+
 
 class Formats(SearchDb):
     Q = ["power apps", "-n", "0"]

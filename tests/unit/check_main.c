@@ -9,6 +9,7 @@ int main(void)
 	srunner_add_suite(sr, make_emit_suite());
 	srunner_add_suite(sr, make_normalize_suite());
 	srunner_add_suite(sr, make_query_suite());
+	srunner_add_suite(sr, make_rank_suite());
 	srunner_add_suite(sr, make_store_suite());
 	srunner_add_suite(sr, make_walk_suite());
 	srunner_run_all(sr, CK_ENV);

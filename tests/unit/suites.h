@@ -8,6 +8,7 @@ Suite *make_emit_suite(void);
 Suite *make_frontmatter_suite(void);
 Suite *make_normalize_suite(void);
 Suite *make_query_suite(void);
+Suite *make_rank_suite(void);
 Suite *make_store_suite(void);
 Suite *make_walk_suite(void);
 
