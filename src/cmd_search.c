@@ -327,7 +327,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		fprintf(stderr, "newsdb: %lld hits in %.3f ms\n", (long long)n,
 			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	nd_printer_free(run.printer);
-	if (n > 0 && run.ranked >= opts.window)
+	if (n > 0 && opts.window > 0 && run.ranked >= opts.window)
 		cli_note(cli, "ranked the %lld matches added last; there may be more (--window 0 ranks every match, --sort date orders them all by time)",
 			 (long long)opts.window);
 	nd_store_close(store);

@@ -503,10 +503,12 @@ class Ordering(SearchDb):
         r = self.run_newsdb("search", "power", "-n", "0", "--format", "json")
         self.assertEqual([h["id"] for h in r.json()], [i for i, _ in expected])
         self.assertNotIn("note", r.err)
-        # a window larger than the matches says nothing either
-        r = self.run_newsdb("search", "power", "--window", str(len(expected) + 1), "-n", "3")
-        self.assertEqual(r.code, 0, r)
-        self.assertNotIn("note", r.err)
+        # a window larger than the matches, or none, says nothing either
+        for window in (str(len(expected) + 1), "0"):
+            r = self.run_newsdb("search", "power", "--window", window, "-n", "3")
+            self.assertEqual(r.code, 0, r)
+            self.assertEqual(len(r.out.strip().split("\n\n")), 3, r)
+            self.assertNotIn("note", r.err, window)
 
     def test_sort_date_and_dedupe_see_every_match(self):
         everything = set(self.ids("power", "--window", "0"))
