@@ -6,6 +6,7 @@
 #define ND_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "store.h"
 
@@ -21,7 +22,8 @@ enum stmt_id {
 	ST_PROVIDER_IMAGE_ADD, ST_TOPIC_FIND, ST_TOPIC_INSERT, ST_ARTICLE_TOPICS_CLEAR,
 	ST_ARTICLE_TOPIC_ADD, ST_IMAGE_UPSERT, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD,
 	ST_RELATED_CLEAR, ST_RELATED_ADD,
-	ST_SEARCH_RANK, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
+	ST_RANK_CANDIDATES, ST_RANK_CANDIDATES_FILTERED, ST_RANK_ARCHIVED, ST_RANK_LENGTH,
+	ST_SEARCH_PAGE, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
 	ST_FILTER_DATE_DESC, ST_FILTER_DATE_ASC,
 	ST_SEARCH_RANK_DEDUPE, ST_SEARCH_DATE_DESC_DEDUPE, ST_SEARCH_DATE_ASC_DEDUPE,
 	ST_FILTER_DATE_DESC_DEDUPE, ST_FILTER_DATE_ASC_DEDUPE,
@@ -47,8 +49,34 @@ sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *e
 /* The connection's FTS5 API (for tokenizers and ranking functions), or NULL. */
 fts5_api *store_fts5_api(sqlite3 *db);
 
-/* Registers nd_rank() (store_rank.c), the ranking the search statements use. */
+/* Registers nd_rank() and nd_rank_terms() (store_rank.c), the ranking the
+ * search statements use. */
 int store_register_rank(sqlite3 *db);
+
+/* One match's bm25 without its length: the query's phrase weights (idf), the
+ * row's weighted count of each phrase, and the average row length. */
+struct rank_terms {
+	int n_phrases;
+	double avg_tokens;
+	const double *idf, *freq;
+};
+
+/* Reads the blob nd_rank_terms() returns (pointing into it); false if it is
+ * not one. */
+bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out);
+
+struct nd_buf;
+
+/* Ranks the rows of a candidates statement (id, nd_rank_terms blob,
+ * is_archived or NULL; store_sql.c) and writes the page, hits offset to
+ * offset + limit (limit <= 0: all), into `page` as JSON [[id, rank], ...];
+ * `considered` is the number of candidates. */
+int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
+		    struct nd_buf *page, int64_t *considered, struct nd_error *err);
+
+/* bm25 of a match of n_tokens tokens, positive (higher is better).  It only
+ * falls as n_tokens grows, so rank_bm25(t, 0) bounds it for any length. */
+double rank_bm25(const struct rank_terms *t, double n_tokens);
 
 /* Fills err from the connection's last error (copied at once: the next call
  * overwrites it) and maps the code to an nd_store_status. */

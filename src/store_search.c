@@ -1,7 +1,8 @@
 /*
  * store_search.c: running a translated query (struct nd_query) against the
- * word index, the trigram index and the filters, in one prepared statement
- * per sort order.
+ * word index, the trigram index and the filters: one prepared statement per
+ * sort order, or for ranking, the candidates, store_topk.c's choice of the
+ * page, and the page's hits.
  */
 #include "store_internal.h"
 
@@ -66,14 +67,25 @@ static void bind_named_text(sqlite3_stmt *st, const char *name, const char *valu
 		sqlite3_bind_null(st, k);
 }
 
+/* Ranked without --dedupe goes through store_topk.c; everything else is
+ * one statement. */
+static bool ranks_page_itself(const struct nd_search_opts *o)
+{
+	return o->query->match && o->sort == ND_SORT_RANK && !o->dedupe;
+}
+
 static enum stmt_id pick_statement(const struct nd_search_opts *o)
 {
+	const struct nd_query *q = o->query;
 	bool d = o->dedupe;
-	if (o->query->match) {
+	if (ranks_page_itself(o))
+		return q->n_providers || q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED
+							       : ST_RANK_CANDIDATES;
+	if (q->match) {
 		switch (o->sort) {
 		case ND_SORT_DATE_DESC: return d ? ST_SEARCH_DATE_DESC_DEDUPE : ST_SEARCH_DATE_DESC;
 		case ND_SORT_DATE_ASC: return d ? ST_SEARCH_DATE_ASC_DEDUPE : ST_SEARCH_DATE_ASC;
-		default: return d ? ST_SEARCH_RANK_DEDUPE : ST_SEARCH_RANK;
+		default: return ST_SEARCH_RANK_DEDUPE;
 		}
 	}
 	/* without words there is no rank: newest first unless asked otherwise */
@@ -82,13 +94,10 @@ static enum stmt_id pick_statement(const struct nd_search_opts *o)
 	return d ? ST_FILTER_DATE_DESC_DEDUPE : ST_FILTER_DATE_DESC;
 }
 
-int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_hit_fn fn,
-			void *ctx, struct nd_error *err)
+/* Binds the query and its filters; a statement ignores what it does not name. */
+static void bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
 {
 	const struct nd_query *q = o->query;
-	sqlite3_stmt *st = store_stmt(s, pick_statement(o), err);
-	if (!st)
-		return ND_STORE_ERROR;
 	struct nd_buf providers = ND_BUF_INIT, topics = ND_BUF_INIT;
 	struct nd_buf trigram = ND_BUF_INIT, shorts = ND_BUF_INIT;
 	if (q->n_providers)
@@ -115,7 +124,13 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 	nd_buf_release(&topics);
 	nd_buf_release(&trigram);
 	nd_buf_release(&shorts);
+}
 
+/* Calls fn for each row of a statement of hits; the number of hits, or a
+ * negative status. */
+static int64_t emit_hits(struct nd_store *s, sqlite3_stmt *st, nd_hit_fn fn, void *ctx,
+			 struct nd_error *err)
+{
 	int64_t n = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -137,13 +152,56 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		int status = store_fail(s, err, "search failed");
-		sqlite3_reset(st);
-		return status;
-	}
+	int64_t status = rc == SQLITE_DONE ? n : store_fail(s, err, "search failed");
 	sqlite3_reset(st);
+	return status;
+}
+
+/* The ranked page chosen by store_topk.c, then its hits with snippets.  In
+ * one read transaction, so an import committing meanwhile cannot change the
+ * rows between the two. */
+static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
+			     const struct nd_search_opts *o, nd_hit_fn fn, void *ctx,
+			     struct nd_error *err)
+{
+	struct nd_buf page = ND_BUF_INIT;
+	int64_t considered = 0, n;
+	sqlite3_stmt *st = store_stmt(s, ST_SAVEPOINT, err);
+	if (!st || sqlite3_step(st) != SQLITE_DONE) {
+		n = st ? store_fail(s, err, "search failed") : ND_STORE_ERROR;
+		goto done;
+	}
+	n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page,
+			    &considered, err);
+	sqlite3_reset(candidates);
+	if (n == ND_STORE_OK) {
+		if ((st = store_stmt(s, ST_SEARCH_PAGE, err))) {
+			bind_named_text(st, ":match", o->query->match);
+			bind_named_text(st, ":page", page.data);
+			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":ranked"),
+					   considered);
+			n = emit_hits(s, st, fn, ctx, err);
+		} else {
+			n = ND_STORE_ERROR;
+		}
+	}
+	if ((st = store_stmt(s, ST_RELEASE, err)))
+		sqlite3_step(st);
+done:
+	nd_buf_release(&page);
 	return n;
+}
+
+int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_hit_fn fn,
+			void *ctx, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, pick_statement(o), err);
+	if (!st)
+		return ND_STORE_ERROR;
+	bind_query(st, o);
+	if (ranks_page_itself(o))
+		return search_ranked(s, st, o, fn, ctx, err);
+	return emit_hits(s, st, fn, ctx, err);
 }
 
 /* ---- stems shorter than a prefix (struct nd_stemmer) ---- */

@@ -25,24 +25,27 @@
  * FTS5 expressions.  Each filter is a set computed once (not a subquery per
  * row), so a search by date walks articles_by_date and stops at the page.
  * The short CJK substrings are looked for only in the rows of the trigram
- * index: a row that has one has CJK text, and those are all there. */
-#define SEARCH_FILTERS \
+ * index: a row that has one has CJK text, and those are all there.
+ * ROW_FILTERS read the article's row; SET_FILTERS only its id. */
+#define ROW_FILTERS \
 	" AND (:since IS NULL OR a.published_at >= :since)" \
 	" AND (:until IS NULL OR a.published_at < :until)" \
 	" AND (:providers IS NULL OR a.provider_id IN (SELECT pf.id FROM providers pf" \
-	"      JOIN json_each(:providers) jp ON pf.domain = jp.value OR pf.name_key = jp.value))" \
-	" AND (:topics IS NULL OR a.id IN (SELECT atf.article_id FROM json_each(:topics) jt" \
+	"      JOIN json_each(:providers) jp ON pf.domain = jp.value OR pf.name_key = jp.value))"
+#define SET_FILTERS(id) \
+	" AND (:topics IS NULL OR " id " IN (SELECT atf.article_id FROM json_each(:topics) jt" \
 	"      JOIN topics tf ON tf.name_key = jt.value" \
 	"      JOIN article_topics atf ON atf.topic_id = tf.id GROUP BY atf.article_id" \
 	"      HAVING count(DISTINCT jt.value) = json_array_length(:topics)))" \
-	" AND (:trigram IS NULL OR a.id IN (SELECT rowid FROM articles_trigram" \
+	" AND (:trigram IS NULL OR " id " IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
-	" AND (:short IS NULL OR a.id IN (SELECT tg.rowid FROM articles_trigram tg" \
+	" AND (:short IS NULL OR " id " IN (SELECT tg.rowid FROM articles_trigram tg" \
 	"      WHERE NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
 	"      WHERE instr(coalesce(tg.title, '') || char(10) || coalesce(tg.excerpt, '') || char(10)" \
 	"      || coalesce(tg.body, ''), js.value) = 0)))" \
-	" AND (:exclude IS NULL OR a.id NOT IN (SELECT rowid FROM articles_fts" \
+	" AND (:exclude IS NULL OR " id " NOT IN (SELECT rowid FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude))"
+#define SEARCH_FILTERS ROW_FILTERS SET_FILTERS("a.id")
 
 #define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
 
@@ -73,21 +76,14 @@
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE articles_fts MATCH :match" outer_order
 
-/* Ranked: scoring a match costs a microsecond or two, so "the" in a million
- * articles would take seconds.  Only the :window matches added last are
- * ranked (FTS5 gives rowids in order without sorting, and stops there);
- * -1 ranks them all.  What the ranking reads of each match is in the narrow
- * index articles_search_state (schema/001_init.sql), not the article row.
- * The archive's own files come first, then articles known only from links. */
-#define SEARCH_RANKED \
-	"WITH considered AS (SELECT a.id AS id, a.is_archived AS is_archived, " RANK " AS rank" \
-	" FROM articles_fts JOIN articles a INDEXED BY articles_search_state" \
-	" ON a.id = articles_fts.rowid" \
-	" WHERE articles_fts MATCH :match" SEARCH_FILTERS \
-	" ORDER BY articles_fts.rowid DESC LIMIT :window)," \
-	" page AS (SELECT id, rank, count(*) OVER () AS considered FROM considered" \
-	" ORDER BY is_archived DESC, rank, id" PAGE ")" \
-	PAGE_HITS("1", "page.considered", " ORDER BY a.is_archived DESC, page.rank, a.id")
+/* Ranked (store_topk.c): scoring a match costs a microsecond or two, so
+ * "the" in a million articles would take seconds.  Only the :window matches
+ * added last are candidates (FTS5 gives rowids in order without sorting, and
+ * stops there; -1 takes them all), each with what its score is made of; the
+ * row is read only when a filter needs it, and then from the narrow index
+ * articles_search_state (schema/001_init.sql). */
+#define RANK_TERMS "nd_rank_terms(articles_fts, 10.0, 4.0, 1.0)"
+#define CANDIDATES " ORDER BY articles_fts.rowid DESC LIMIT :window"
 
 /* By date: every match is looked at. */
 #define SEARCH_MATCH(order) \
@@ -211,7 +207,23 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_RELATED_ADD] =
 		"INSERT INTO related_links (article_id, position, related_article_id) VALUES (?1, ?2, ?3)",
 
-	[ST_SEARCH_RANK] = SEARCH_RANKED,
+	[ST_RANK_CANDIDATES] =
+		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
+		" WHERE articles_fts MATCH :match" SET_FILTERS("articles_fts.rowid") CANDIDATES,
+	[ST_RANK_CANDIDATES_FILTERED] =
+		"SELECT a.id, " RANK_TERMS ", a.is_archived"
+		" FROM articles_fts JOIN articles a INDEXED BY articles_search_state"
+		" ON a.id = articles_fts.rowid"
+		" WHERE articles_fts MATCH :match" SEARCH_FILTERS CANDIDATES,
+	[ST_RANK_ARCHIVED] =
+		"SELECT is_archived FROM articles INDEXED BY articles_search_state WHERE id = ?1",
+	/* FTS5's own record of each row's length in tokens, a varint per column */
+	[ST_RANK_LENGTH] = "SELECT sz FROM articles_fts_docsize WHERE id = ?1",
+	/* the page store_topk.c chose: [[id, rank], ...] in order */
+	[ST_SEARCH_PAGE] =
+		"WITH page AS (SELECT key AS n, json_extract(value, '$[0]') AS id,"
+		" json_extract(value, '$[1]') AS rank FROM json_each(:page))"
+		PAGE_HITS("1", ":ranked", " ORDER BY page.n"),
 	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC),
 	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC),
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,

@@ -55,6 +55,21 @@ publishedDateTime: 2022-03-02T02:00:00Z
 ---
 正文：旷视科技今日在香港上市，股价上涨。
 """,
+    # a body of over 127 words: FTS5 records its length as a two-byte varint,
+    # which the ranking reads back (test_rank_is_the_schema_bm25)
+    "long-body-fixture.txt": """---
+title: "Zebrafish regenerate their hearts, a long report"
+webUrl: "https://fixture.example/science/zebrafish-long"
+publishedDateTime: 2022-04-01T08:00:00Z
+---
+""" + " ".join(f"zebrafish cells number {k} divide again." for k in range(80)) + "\n",
+    "short-zebrafish-fixture.txt": """---
+title: "Aquarium notes"
+excerpt: "A zebrafish in a small tank."
+webUrl: "https://fixture.example/science/zebrafish-short"
+publishedDateTime: 2022-04-02T08:00:00Z
+---
+""",
 }
 
 
@@ -476,13 +491,28 @@ class Ordering(SearchDb):
 
     def test_rank_is_the_schema_bm25(self):
         # the weights newsdb ranks with are the rank option other tools use
-        for word in ("power", "apps", "microsoft", "sensetime"):
+        long_body = self.one("SELECT length(sz) FROM articles_fts_docsize WHERE id = ?",
+                             (self.id_of_fixture("long-body-fixture.txt"),))
+        self.assertGreater(long_body, 3)  # a column of over 127 tokens
+        for word in ("power", "apps", "microsoft", "sensetime", "zebrafish"):
             expected = self.fts5_order(f'"{word}"')
             self.assertGreater(len(expected), 0, word)
             hits = self.hits(word, "--window", "0")
             self.assertEqual([h["id"] for h in hits], [i for i, _ in expected], word)
             for h, (_, rank) in zip(hits, expected):
                 self.assertAlmostEqual(h["rank"], rank, places=9, msg=word)
+
+    def test_pages_are_slices_of_the_full_order(self):
+        # the page is chosen without scoring every match exactly; it must
+        # still be exactly what the full bm25 order gives at that place
+        for word in ("power", "apps", "data", "microsoft"):
+            expected = [i for i, _ in self.fts5_order(f'"{word}"')]
+            self.assertGreater(len(expected), 12, word)
+            for n, offset in ((1, 0), (3, 0), (5, 2), (10, 0), (4, 9)):
+                page = self.ok("search", word, "-n", str(n), "--offset", str(offset),
+                               "--format", "json").json()
+                self.assertEqual([h["id"] for h in page], expected[offset:offset + n],
+                                 f"{word} -n {n} --offset {offset}")
 
     def test_window_ranks_the_matches_added_last(self):
         expected = self.fts5_order('"power"')
