@@ -137,7 +137,7 @@ static int look_up(struct nd_store *s, enum stmt_id which, int64_t id, sqlite3_s
 static int score_candidate(struct nd_store *s, const struct window *w, struct candidate *c,
 			   struct nd_error *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 	if (c->archived < 0) {
 		if ((rc = look_up(s, ST_RANK_ARCHIVED, c->id, &st, err)) < 0)
