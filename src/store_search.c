@@ -79,8 +79,7 @@ static enum stmt_id pick_statement(const struct nd_search_opts *o)
 	const struct nd_query *q = o->query;
 	bool d = o->dedupe;
 	if (ranks_page_itself(o))
-		return q->n_providers || q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED
-							       : ST_RANK_CANDIDATES;
+		return q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED : ST_RANK_CANDIDATES;
 	if (q->match) {
 		switch (o->sort) {
 		case ND_SORT_DATE_DESC: return d ? ST_SEARCH_DATE_DESC_DEDUPE : ST_SEARCH_DATE_DESC;

@@ -26,16 +26,30 @@
  * row), so a search by date walks articles_by_date and stops at the page.
  * The short CJK substrings are looked for only in the rows of the trigram
  * index: a row that has one has CJK text, and those are all there.
- * ROW_FILTERS read the article's row; SET_FILTERS only its id. */
+ * ROW_FILTERS read the article's row; SET_FILTERS only its id (so ranking
+ * candidates are never joined with their rows for them).  On the word
+ * index the id is written +articles_fts.rowid: the unary + keeps FTS5 from
+ * taking a set as rowids to look up one by one. */
+#define PROVIDER_IDS \
+	"(SELECT pf.id FROM providers pf" \
+	"      JOIN json_each(:providers) jp ON pf.domain = jp.value OR pf.name_key = jp.value)"
 #define ROW_FILTERS \
 	" AND (:since IS NULL OR a.published_at >= :since)" \
 	" AND (:until IS NULL OR a.published_at < :until)" \
-	" AND (:providers IS NULL OR a.provider_id IN (SELECT pf.id FROM providers pf" \
-	"      JOIN json_each(:providers) jp ON pf.domain = jp.value OR pf.name_key = jp.value))"
+	" AND (:providers IS NULL OR a.provider_id IN " PROVIDER_IDS ")"
+#define BY_PROVIDER_SET(id) \
+	" AND (:providers IS NULL OR " id " IN (SELECT pa.id FROM articles pa" \
+	"      WHERE pa.provider_id IN " PROVIDER_IDS "))"
+/* one topic (the usual case) needs no grouping: that is most of the cost
+ * when the topic is common */
 #define SET_FILTERS(id) \
-	" AND (:topics IS NULL OR " id " IN (SELECT atf.article_id FROM json_each(:topics) jt" \
+	" AND (:topics IS NULL OR " id " IN (SELECT atf.article_id FROM article_topics atf" \
+	"      WHERE json_array_length(:topics) = 1 AND atf.topic_id IN (SELECT tf.id FROM topics tf" \
+	"      WHERE tf.name_key = json_extract(:topics, '$[0]'))" \
+	"      UNION ALL SELECT atf.article_id FROM json_each(:topics) jt" \
 	"      JOIN topics tf ON tf.name_key = jt.value" \
-	"      JOIN article_topics atf ON atf.topic_id = tf.id GROUP BY atf.article_id" \
+	"      JOIN article_topics atf ON atf.topic_id = tf.id" \
+	"      WHERE json_array_length(:topics) > 1 GROUP BY atf.article_id" \
 	"      HAVING count(DISTINCT jt.value) = json_array_length(:topics)))" \
 	" AND (:trigram IS NULL OR " id " IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
@@ -209,7 +223,8 @@ const char *const store_sql[ST_COUNT] = {
 
 	[ST_RANK_CANDIDATES] =
 		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
-		" WHERE articles_fts MATCH :match" SET_FILTERS("articles_fts.rowid") CANDIDATES,
+		" WHERE articles_fts MATCH :match" BY_PROVIDER_SET("+articles_fts.rowid")
+		SET_FILTERS("+articles_fts.rowid") CANDIDATES,
 	[ST_RANK_CANDIDATES_FILTERED] =
 		"SELECT a.id, " RANK_TERMS ", a.is_archived"
 		" FROM articles_fts JOIN articles a INDEXED BY articles_search_state"

@@ -279,6 +279,19 @@ class QueryLanguage(SearchDb):
         self.assertEqual(set(self.ids('topic:"Artificial Intelligence"')), ai)
         # with words
         self.assertEqual(set(self.ids("sensetime topic:ai")), set(self.ids("sensetime")) & by_topic("ai"))
+        # two topics: both required (a different statement path from one)
+        both = power & by_topic("portals")
+        self.assertGreater(len(both), 0)
+        self.assertLess(len(both), len(power))
+        self.assertEqual(set(self.ids('topic:"Power Apps" topic:Portals')), both)
+        self.assertEqual(set(self.ids('apps topic:"Power Apps" topic:Portals')),
+                         both & set(self.ids("apps")))
+        # with words and a provider (both sets, without the date filter's join)
+        microsoft = {i for (i,) in self.sql(
+            "SELECT a.id FROM articles a JOIN providers p ON p.id = a.provider_id"
+            " WHERE p.domain = 'microsoft.com'")}
+        self.assertEqual(set(self.ids('apps topic:"Power Apps" provider:microsoft.com')),
+                         set(self.ids("apps")) & power & microsoft)
 
     def test_since_until_forms(self):
         cases = [
