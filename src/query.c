@@ -416,6 +416,7 @@ static void build_expressions(struct nd_query *q, const struct term_list *l)
 		}
 		if (is_or_operator(l, i))
 			continue;
+		q->has_prefix |= t->prefix;
 		bool after_or = i > 0 && is_or_operator(l, i - 1);
 		bool before_or = is_or_operator(l, i + 1);
 		if (!after_or && !before_or && is_group(t)) {
@@ -491,6 +492,7 @@ int nd_query_parse(const char *text, bool raw, const struct nd_stemmer *stemmer,
 		 * reject it. */
 		if (*skip_space(text))
 			q->match = nd_xstrdup(text);
+		q->has_prefix = strchr(text, '*') != NULL;
 		return 0;
 	}
 	if (parse_terms(text, stemmer, q, err) < 0) {

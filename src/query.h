@@ -46,6 +46,8 @@ struct nd_query {
 	size_t n_topics;
 	char since[21];     /* inclusive lower bound "YYYY-MM-DDTHH:MM:SSZ", or "" */
 	char until[21];     /* exclusive upper bound (start of the period after until:), or "" */
+	bool has_prefix;    /* match has a prefix (pre*): FTS5 merges the lists of
+			       every word it covers each time the query runs */
 };
 
 /*

@@ -23,7 +23,7 @@ enum stmt_id {
 	ST_ARTICLE_TOPIC_ADD, ST_IMAGE_UPSERT, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD,
 	ST_RELATED_CLEAR, ST_RELATED_ADD,
 	ST_RANK_CANDIDATES, ST_RANK_CANDIDATES_FILTERED, ST_RANK_ARCHIVED, ST_RANK_LENGTH,
-	ST_SEARCH_PAGE, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
+	ST_SEARCH_PAGE, ST_SEARCH_PAGE_SCAN, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
 	ST_FILTER_DATE_DESC, ST_FILTER_DATE_ASC,
 	ST_SEARCH_RANK_DEDUPE, ST_SEARCH_DATE_DESC_DEDUPE, ST_SEARCH_DATE_ASC_DEDUPE,
 	ST_FILTER_DATE_DESC_DEDUPE, ST_FILTER_DATE_ASC_DEDUPE,
@@ -67,12 +67,19 @@ bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out);
 
 struct nd_buf;
 
+/* The page a ranked search chose: its hits as JSON [[id, rank], ...] in
+ * order, the lowest and highest id among them, and how many candidates
+ * were ranked. */
+struct ranked_page {
+	struct nd_buf *ids;
+	int64_t low, high, considered;
+};
+
 /* Ranks the rows of a candidates statement (id, nd_rank_terms blob,
- * is_archived or NULL; store_sql.c) and writes the page, hits offset to
- * offset + limit (limit <= 0: all), into `page` as JSON [[id, rank], ...];
- * `considered` is the number of candidates. */
+ * is_archived or NULL; store_sql.c) and fills `page` with hits offset to
+ * offset + limit (limit <= 0: all). */
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
-		    struct nd_buf *page, int64_t *considered, struct nd_error *err);
+		    struct ranked_page *page, struct nd_error *err);
 
 /* bm25 of a match of n_tokens tokens, positive (higher is better).  It only
  * falls as n_tokens grows, so rank_bm25(t, 0) bounds it for any length. */

@@ -163,22 +163,25 @@ static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
 			     const struct nd_search_opts *o, nd_hit_fn fn, void *ctx,
 			     struct nd_error *err)
 {
-	struct nd_buf page = ND_BUF_INIT;
-	int64_t considered = 0, n;
+	struct nd_buf ids = ND_BUF_INIT;
+	struct ranked_page page = { .ids = &ids };
+	int64_t n;
 	sqlite3_stmt *st = store_stmt(s, ST_SAVEPOINT, err);
 	if (!st || sqlite3_step(st) != SQLITE_DONE) {
 		n = st ? store_fail(s, err, "search failed") : ND_STORE_ERROR;
 		goto done;
 	}
-	n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page,
-			    &considered, err);
+	n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page, err);
 	sqlite3_reset(candidates);
 	if (n == ND_STORE_OK) {
-		if ((st = store_stmt(s, ST_SEARCH_PAGE, err))) {
+		if ((st = store_stmt(s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN : ST_SEARCH_PAGE,
+				     err))) {
 			bind_named_text(st, ":match", o->query->match);
-			bind_named_text(st, ":page", page.data);
+			bind_named_text(st, ":page", ids.data);
+			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":low"), page.low);
+			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":high"), page.high);
 			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":ranked"),
-					   considered);
+					   page.considered);
 			n = emit_hits(s, st, fn, ctx, err);
 		} else {
 			n = ND_STORE_ERROR;
@@ -187,7 +190,7 @@ static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
 	if ((st = store_stmt(s, ST_RELEASE, err)))
 		sqlite3_step(st);
 done:
-	nd_buf_release(&page);
+	nd_buf_release(&ids);
 	return n;
 }
 

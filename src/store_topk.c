@@ -193,7 +193,7 @@ static void heap_offer(struct floor_heap *h, double x)
 }
 
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
-		    struct nd_buf *page, int64_t *considered, struct nd_error *err)
+		    struct ranked_page *page, struct nd_error *err)
 {
 	struct window w = { 0 };
 	int rc;
@@ -208,7 +208,7 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 		window_release(&w);
 		return store_fail(s, err, "search failed");
 	}
-	*considered = (int64_t)w.n;
+	page->considered = (int64_t)w.n;
 	if (w.n)
 		qsort(w.rows, w.n, sizeof(*w.rows), by_bound);
 
@@ -232,11 +232,17 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 	if (status == ND_STORE_OK) {
 		if (scored)
 			qsort(w.rows, scored, sizeof(*w.rows), by_rank);
-		nd_buf_addc(page, '[');
-		for (size_t k = (size_t)offset; k < scored && k < want; k++)
-			nd_buf_addf(page, "%s[%lld,%.17g]", k > (size_t)offset ? "," : "",
-				    (long long)w.rows[k].id, -w.rows[k].score);
-		nd_buf_addc(page, ']');
+		nd_buf_addc(page->ids, '[');
+		page->low = INT64_MAX;
+		page->high = INT64_MIN;
+		for (size_t k = (size_t)offset; k < scored && k < want; k++) {
+			int64_t id = w.rows[k].id;
+			nd_buf_addf(page->ids, "%s[%lld,%.17g]", k > (size_t)offset ? "," : "",
+				    (long long)id, -w.rows[k].score);
+			page->low = id < page->low ? id : page->low;
+			page->high = id > page->high ? id : page->high;
+		}
+		nd_buf_addc(page->ids, ']');
 	}
 	window_release(&w);
 	return status;

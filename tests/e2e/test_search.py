@@ -526,6 +526,16 @@ class Ordering(SearchDb):
                                "--format", "json").json()
                 self.assertEqual([h["id"] for h in page], expected[offset:offset + n],
                                  f"{word} -n {n} --offset {offset}")
+        # a prefix takes another way to the page's snippets (one pass, not a
+        # look-up per hit); the same page, with the prefix highlighted
+        expected = [i for i, _ in self.fts5_order('"micro"*')]
+        self.assertGreater(len(expected), 12)
+        for n, offset in ((1, 0), (5, 2), (10, 0), (4, 9)):
+            page = self.ok("search", "--raw", '"micro"*', "-n", str(n), "--offset", str(offset),
+                           "--format", "json").json()
+            self.assertEqual([h["id"] for h in page], expected[offset:offset + n])
+            for h in page:
+                self.assertRegex(h["snippet"].casefold() + h["title"].casefold(), "micro")
 
     def test_window_ranks_the_matches_added_last(self):
         expected = self.fts5_order('"power"')

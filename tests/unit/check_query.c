@@ -303,6 +303,29 @@ START_TEST(test_parse_prefix)
 }
 END_TEST
 
+/* has_prefix: a required or alternative prefix, not an excluded one */
+START_TEST(test_parse_has_prefix)
+{
+	static const struct {
+		const char *text;
+		bool raw, has_prefix;
+	} t[] = {
+		{ "tech*", false, true },  { "tech", false, false },
+		{ "a OR b*", false, true }, { "market -tech*", false, false },
+		{ "a*b", false, false },   { "\"tech\"* AND x", true, true },
+		{ "tech", true, false },
+	};
+	for (size_t k = 0; k < LEN(t); k++) {
+		struct nd_query q;
+		struct nd_error err;
+		ck_assert_int_eq(parse(t[k].text, t[k].raw, &q, &err), 0);
+		ck_assert_msg(q.has_prefix == t[k].has_prefix, "'%s': has_prefix %d", t[k].text,
+			      q.has_prefix);
+		nd_query_release(&q);
+	}
+}
+END_TEST
+
 /* A prefix with shorter stems becomes a group, which FTS5 only accepts
  * joined with AND, inside OR, under a column filter and excluded. */
 START_TEST(test_parse_prefix_with_stems)
@@ -638,6 +661,7 @@ Suite *make_query_suite(void)
 	tcase_add_test(tc, test_parse_or);
 	tcase_add_test(tc, test_parse_exclude);
 	tcase_add_test(tc, test_parse_prefix);
+	tcase_add_test(tc, test_parse_has_prefix);
 	tcase_add_test(tc, test_parse_title);
 	tcase_add_test(tc, test_parse_filters);
 	tcase_add_test(tc, test_parse_filter_errors);
