@@ -216,6 +216,7 @@ void nd_store_close(struct nd_store *s)
 {
 	if (!s)
 		return;
+	store_sources_release(s);
 	for (int k = 0; k < ST_COUNT; k++)
 		sqlite3_finalize(s->stmts[k]);
 	if (s->db && s->mode == ND_STORE_WRITE)
@@ -331,28 +332,7 @@ void nd_store_rollback(struct nd_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_sources_written(s);
 	schema_triggers(s, 1);
 }
 
-int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *out,
-			struct nd_error *err)
-{
-	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->found = true;
-		out->size = (uint64_t)sqlite3_column_int64(st, 0);
-		out->mtime_ns = sqlite3_column_int64(st, 1);
-		const char *status = (const char *)sqlite3_column_text(st, 2);
-		out->failed = status && !strcmp(status, "failed");
-		rc = SQLITE_DONE; /* path is UNIQUE: no second row to step to */
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, err, "cannot read sources");
-	return ND_STORE_OK;
-}

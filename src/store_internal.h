@@ -13,7 +13,7 @@
 /* Every statement the store runs, prepared on first use and kept. */
 enum stmt_id {
 	ST_SAVEPOINT, ST_RELEASE,
-	ST_SOURCE_GET, ST_SOURCE_ARTICLE, ST_SOURCE_PUT, ST_SOURCE_OTHERS, ST_SOURCE_DELETE,
+	ST_SOURCE_GET, ST_SOURCE_FOLDER, ST_SOURCE_ARTICLE, ST_SOURCE_PUT, ST_SOURCE_OTHERS, ST_SOURCE_DELETE,
 	ST_SOURCE_MARK_STALE,
 	ST_SOURCE_CANDIDATES, ST_PRUNE_ARTICLES, ST_PRUNE_PROVIDERS, ST_PRUNE_TOPICS,
 	ST_PRUNE_IMAGES, ST_REFRESH_ARCHIVED,
@@ -36,11 +36,19 @@ enum stmt_id {
 	ST_COUNT
 };
 
+struct source_cache;
+
 struct nd_store {
 	sqlite3 *db;
 	enum nd_store_mode mode;
 	sqlite3_stmt *stmts[ST_COUNT];
+	struct source_cache *sources; /* store_sources.c */
 };
+
+/* store_sources.c: every write to sources calls store_sources_written, so
+ * what was read of them before is looked up again; release frees it. */
+void store_sources_written(struct nd_store *s);
+void store_sources_release(struct nd_store *s);
 
 /* The cached statement, reset and with bindings cleared, or NULL with err
  * set. */

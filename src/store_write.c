@@ -345,6 +345,7 @@ int store_mark_stale(struct nd_store *s, const char *path, struct nd_error *err)
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	store_sources_written(s);
 	return run(s, st, err, "cannot update sources");
 }
 
@@ -437,6 +438,7 @@ static int put_file(struct nd_store *s, const struct nd_file_result *f,
 	static const char *const status_names[] = {
 		[ND_FILE_OK] = "ok", [ND_FILE_FAILED] = "failed", [ND_FILE_SKIPPED] = "skipped",
 	};
+	store_sources_written(s);
 	int64_t before = 0, article_id = 0;
 	int rc;
 	if (f->replaces) {

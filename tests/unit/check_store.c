@@ -210,6 +210,76 @@ START_TEST(test_store_failed_file_keeps_earlier_data)
 }
 END_TEST
 
+static void put_failed(const char *path, int64_t mtime)
+{
+	struct nd_file_result f = {
+		.path = path, .size = 7, .mtime_ns = mtime, .status = ND_FILE_FAILED,
+		.message = "1:1: broken",
+	};
+	struct nd_put_outcome out;
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_put_file(store, &f, &out, &err), ND_STORE_OK);
+}
+
+/* mtime of the path's sources row as nd_store_source_get sees it, -1 if none */
+static int64_t seen_mtime(const char *path)
+{
+	struct nd_source_state st;
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_source_get(store, path, &st, &err), ND_STORE_OK);
+	return st.found ? st.mtime_ns : -1;
+}
+
+/* Looked up a folder at a time (store_sources.c): the same answers as one
+ * look-up per file, for neighbours that sort around a folder's range, for
+ * subfolders, for a folder too large to cache, and after writes. */
+START_TEST(test_store_source_get_by_folder)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put_failed("/d/a.txt", 1);
+	put_failed("/d/b.txt", 2);
+	put_failed("/d/sub/c.txt", 3);
+	put_failed("/d0/x.txt", 4);
+	put_failed("/d-x/y.txt", 5);
+	put_failed("/d.x", 6);
+	put_failed("top.txt", 7);
+	char path[64];
+	for (int k = 0; k < 5000; k++) {
+		snprintf(path, sizeof(path), "/e/big/f%04d.txt", k);
+		put_failed(path, 100 + k);
+	}
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+
+	ck_assert_int_eq(seen_mtime("/d/a.txt"), 1);
+	ck_assert_int_eq(seen_mtime("/d/nope.txt"), -1);
+	ck_assert_int_eq(seen_mtime("/d/b.txt"), 2);
+	ck_assert_int_eq(seen_mtime("/d/sub/c.txt"), 3);
+	ck_assert_int_eq(seen_mtime("/d/sub"), -1);
+	ck_assert_int_eq(seen_mtime("/d/b.txt"), 2);
+	ck_assert_int_eq(seen_mtime("/d0/x.txt"), 4);
+	ck_assert_int_eq(seen_mtime("/d-x/y.txt"), 5);
+	ck_assert_int_eq(seen_mtime("/d.x"), 6);
+	ck_assert_int_eq(seen_mtime("top.txt"), 7);
+	ck_assert_int_eq(seen_mtime("/e/big/f0000.txt"), 100);
+	ck_assert_int_eq(seen_mtime("/e/big/f4999.txt"), 5099);
+	ck_assert_int_eq(seen_mtime("/e/big/f5000.txt"), -1);
+	struct nd_source_state st;
+	ck_assert_int_eq(nd_store_source_get(store, "/d/a.txt", &st, &err), ND_STORE_OK);
+	ck_assert(st.found && st.failed && st.size == 7);
+
+	/* a write after the folder was read is seen */
+	ck_assert_int_eq(seen_mtime("/d/a.txt"), 1);
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put_failed("/d/b.txt", 9);
+	put_failed("/d/new.txt", 10);
+	ck_assert_int_eq(seen_mtime("/d/b.txt"), 9);
+	ck_assert_int_eq(seen_mtime("/d/new.txt"), 10);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(seen_mtime("/d/b.txt"), 9);
+}
+END_TEST
+
 static int count_reread(const char *path, void *ctx)
 {
 	(void)path;
@@ -342,6 +412,7 @@ Suite *make_store_suite(void)
 	tcase_add_test(tc, test_store_prune_names_the_file_to_read_again);
 	tcase_add_test(tc, test_store_search_filters);
 	tcase_add_test(tc, test_store_prefix_reaches_shorter_stems);
+	tcase_add_test(tc, test_store_source_get_by_folder);
 	suite_add_tcase(s, tc);
 	return s;
 }
