@@ -22,6 +22,10 @@
  * in vain when a folder's range holds a large subtree. */
 #define FOLDER_ROWS_MAX 4096
 
+/* Folders found too large, remembered so that coming back to one (its files
+ * and subfolders interleave in the walk) does not read its rows again. */
+#define LARGE_FOLDERS 16
+
 struct cached_source {
 	char *path;
 	struct nd_source_state state;
@@ -33,6 +37,8 @@ struct source_cache {
 	struct cached_source *rows;
 	size_t n;
 	bool by_row;      /* too many rows, or written since read: look each up */
+	char *large[LARGE_FOLDERS];
+	size_t next_large;
 };
 
 static void cache_clear(struct source_cache *c)
@@ -41,16 +47,36 @@ static void cache_clear(struct source_cache *c)
 		free(c->rows[k].path);
 	free(c->rows);
 	free(c->folder);
-	*c = (struct source_cache){ 0 };
+	c->rows = NULL;
+	c->folder = NULL;
+	c->folder_len = c->n = 0;
+	c->by_row = false;
 }
 
 void store_sources_release(struct nd_store *s)
 {
 	if (s->sources) {
 		cache_clear(s->sources);
+		for (size_t k = 0; k < LARGE_FOLDERS; k++)
+			free(s->sources->large[k]);
 		free(s->sources);
 		s->sources = NULL;
 	}
+}
+
+static bool is_large(const struct source_cache *c)
+{
+	for (size_t k = 0; k < LARGE_FOLDERS; k++)
+		if (c->large[k] && !strcmp(c->large[k], c->folder))
+			return true;
+	return false;
+}
+
+static void remember_large(struct source_cache *c)
+{
+	free(c->large[c->next_large]);
+	c->large[c->next_large] = nd_xstrdup(c->folder);
+	c->next_large = (c->next_large + 1) % LARGE_FOLDERS;
 }
 
 void store_sources_written(struct nd_store *s)
@@ -92,6 +118,10 @@ static int cache_load(struct nd_store *s, struct source_cache *c, const char *fo
 	cache_clear(c);
 	c->folder = nd_xstrndup(folder, len);
 	c->folder_len = len;
+	if (is_large(c)) {
+		c->by_row = true;
+		return ND_STORE_OK;
+	}
 	/* every path that starts with "dir/" sorts before "dir0" */
 	char *end = nd_xstrndup(folder, len);
 	end[len - 1] = '/' + 1;
@@ -108,6 +138,7 @@ static int cache_load(struct nd_store *s, struct source_cache *c, const char *fo
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (c->n == FOLDER_ROWS_MAX) {
 			c->by_row = true;
+			remember_large(c);
 			rc = SQLITE_DONE;
 			break;
 		}

@@ -264,6 +264,10 @@ START_TEST(test_store_source_get_by_folder)
 	ck_assert_int_eq(seen_mtime("/e/big/f0000.txt"), 100);
 	ck_assert_int_eq(seen_mtime("/e/big/f4999.txt"), 5099);
 	ck_assert_int_eq(seen_mtime("/e/big/f5000.txt"), -1);
+	/* back to the large folder after another: looked up per file still */
+	ck_assert_int_eq(seen_mtime("/d/a.txt"), 1);
+	ck_assert_int_eq(seen_mtime("/e/big/f0001.txt"), 101);
+	ck_assert_int_eq(seen_mtime("/e/big/none"), -1);
 	struct nd_source_state st;
 	ck_assert_int_eq(nd_store_source_get(store, "/d/a.txt", &st, &err), ND_STORE_OK);
 	ck_assert(st.found && st.failed && st.size == 7);
