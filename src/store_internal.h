@@ -24,6 +24,8 @@ enum stmt_id {
 	ST_RELATED_CLEAR, ST_RELATED_ADD,
 	ST_RANK_CANDIDATES, ST_RANK_CANDIDATES_FILTERED, ST_RANK_ARCHIVED, ST_RANK_LENGTH,
 	ST_SEARCH_PAGE, ST_SEARCH_PAGE_SCAN, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
+	ST_SEARCH_DATE_DESC_SCAN, ST_SEARCH_DATE_ASC_SCAN, ST_SEARCH_RANK_DEDUPE_SCAN,
+	ST_SEARCH_DATE_DESC_DEDUPE_SCAN, ST_SEARCH_DATE_ASC_DEDUPE_SCAN,
 	ST_FILTER_DATE_DESC, ST_FILTER_DATE_ASC,
 	ST_SEARCH_RANK_DEDUPE, ST_SEARCH_DATE_DESC_DEDUPE, ST_SEARCH_DATE_ASC_DEDUPE,
 	ST_FILTER_DATE_DESC_DEDUPE, ST_FILTER_DATE_ASC_DEDUPE,
@@ -76,11 +78,10 @@ bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out);
 struct nd_buf;
 
 /* The page a ranked search chose: its hits as JSON [[id, rank], ...] in
- * order, the lowest and highest id among them, and how many candidates
- * were ranked. */
+ * order, and how many candidates were ranked. */
 struct ranked_page {
 	struct nd_buf *ids;
-	int64_t low, high, considered;
+	int64_t considered;
 };
 
 /* Ranks the rows of a candidates statement (id, nd_rank_terms blob,

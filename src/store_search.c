@@ -80,11 +80,18 @@ static enum stmt_id pick_statement(const struct nd_search_opts *o)
 	bool d = o->dedupe;
 	if (ranks_page_itself(o))
 		return q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED : ST_RANK_CANDIDATES;
+	/* a prefix: the page's snippets in one pass (store_sql.c, PAGE_HITS_SCAN) */
+	bool p = q->has_prefix;
 	if (q->match) {
 		switch (o->sort) {
-		case ND_SORT_DATE_DESC: return d ? ST_SEARCH_DATE_DESC_DEDUPE : ST_SEARCH_DATE_DESC;
-		case ND_SORT_DATE_ASC: return d ? ST_SEARCH_DATE_ASC_DEDUPE : ST_SEARCH_DATE_ASC;
-		default: return ST_SEARCH_RANK_DEDUPE;
+		case ND_SORT_DATE_DESC:
+			return d ? (p ? ST_SEARCH_DATE_DESC_DEDUPE_SCAN : ST_SEARCH_DATE_DESC_DEDUPE)
+				 : (p ? ST_SEARCH_DATE_DESC_SCAN : ST_SEARCH_DATE_DESC);
+		case ND_SORT_DATE_ASC:
+			return d ? (p ? ST_SEARCH_DATE_ASC_DEDUPE_SCAN : ST_SEARCH_DATE_ASC_DEDUPE)
+				 : (p ? ST_SEARCH_DATE_ASC_SCAN : ST_SEARCH_DATE_ASC);
+		default:
+			return p ? ST_SEARCH_RANK_DEDUPE_SCAN : ST_SEARCH_RANK_DEDUPE;
 		}
 	}
 	/* without words there is no rank: newest first unless asked otherwise */
@@ -178,8 +185,6 @@ static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
 				     err))) {
 			bind_named_text(st, ":match", o->query->match);
 			bind_named_text(st, ":page", ids.data);
-			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":low"), page.low);
-			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":high"), page.high);
 			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":ranked"),
 					   page.considered);
 			n = emit_hits(s, st, fn, ctx, err);

@@ -91,6 +91,21 @@
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE articles_fts MATCH :match" outer_order
 
+/* The same in one pass over the matches between the page's lowest and
+ * highest id, for a query with a prefix: each look-up above runs the query
+ * again, and for a prefix FTS5 first merges the lists of every word it
+ * covers (20 hits of tech* at 1M took 240 ms).  Used three times, the page
+ * is materialized (SQLite does so for a CTE used more than once). */
+#define PAGE_HITS_SCAN(copies, considered, outer_order) \
+	" SELECT " HIT_COLUMNS \
+	HIT_SNIPPET ", page.rank, " copies ", " considered \
+	" FROM articles_fts CROSS JOIN page ON page.id = articles_fts.rowid" \
+	" CROSS JOIN articles a ON a.id = articles_fts.rowid" \
+	" LEFT JOIN providers p ON p.id = a.provider_id" \
+	" WHERE articles_fts MATCH :match" \
+	" AND articles_fts.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)" \
+	outer_order
+
 /* Ranked (store_topk.c): scoring a match costs a microsecond or two, so
  * "the" in a million articles would take seconds.  Only the :window matches
  * added last are candidates (FTS5 gives rowids in order without sorting, and
@@ -99,34 +114,32 @@
  * articles_search_state (schema/001_init.sql). */
 #define RANK_TERMS "nd_rank_terms(articles_fts, 10.0, 4.0, 1.0)"
 #define CANDIDATES " ORDER BY articles_fts.rowid DESC LIMIT :window"
-/* materialized: read for every match of a scan, json_each would parse :page
- * each time */
 #define CHOSEN_PAGE \
 	"WITH page AS MATERIALIZED (SELECT key AS n, json_extract(value, '$[0]') AS id," \
 	" json_extract(value, '$[1]') AS rank FROM json_each(:page))"
 
-/* By date: every match is looked at. */
-#define SEARCH_MATCH(order) \
+/* By date: every match is looked at.  hits is PAGE_HITS or PAGE_HITS_SCAN. */
+#define SEARCH_MATCH(order, hits) \
 	"WITH page AS (SELECT a.id AS id, " RANK " AS rank" \
 	" FROM articles_fts JOIN articles a INDEXED BY articles_search_state" \
 	" ON a.id = articles_fts.rowid" \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS order PAGE ")" \
-	PAGE_HITS("1", "0", order)
+	hits("1", "0", order)
 
 /* The same with --dedupe: the page is taken from the first of each group.
  * The rank is computed before the grouping (FTS5 cannot run nd_rank inside a
  * window definition), and each step is aliased `a` so the orders read as
  * everywhere else. */
-#define SEARCH_MATCH_DEDUPE(inner_order, page_order, outer_order) \
+#define SEARCH_MATCH_DEDUPE(inner_order, page_order, outer_order, hits) \
 	"WITH matched AS (SELECT a.id AS id, a.title AS title, " RANK " AS rank," \
 	" a.is_archived AS is_archived, a.published_at AS published_at" \
 	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS ")," \
 	" hits AS (SELECT a.id AS id, a.rank AS rank, a.is_archived AS is_archived," \
 	" a.published_at AS published_at," COPY_WINDOW(inner_order) " FROM matched a)," \
-	" page AS (SELECT a.id AS id, a.rank AS rank, a.copies AS copies FROM hits a" \
-	" WHERE a.nth = 1" page_order PAGE ")" \
-	PAGE_HITS("page.copies", "0", outer_order)
+	" page AS (SELECT a.id AS id, a.rank AS rank, a.copies AS copies" \
+	" FROM hits a WHERE a.nth = 1" page_order PAGE ")" \
+	hits("page.copies", "0", outer_order)
 
 #define SEARCH_FILTER_ONLY \
 	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1, 0" \
@@ -145,6 +158,9 @@
  * order articles_by_date gives backwards */
 #define BY_DATE_DESC " ORDER BY a.published_at DESC, a.id DESC"
 #define BY_DATE_ASC " ORDER BY a.published_at IS NULL, a.published_at ASC, a.id ASC"
+/* archived first, then by rank, in the steps of SEARCH_MATCH_DEDUPE */
+#define BY_RANK " ORDER BY a.is_archived DESC, a.rank, a.id"
+#define BY_PAGE_RANK " ORDER BY a.is_archived DESC, page.rank, a.id"
 
 const char *const store_sql[ST_COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT file",
@@ -243,30 +259,26 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT is_archived FROM articles INDEXED BY articles_search_state WHERE id = ?1",
 	/* FTS5's own record of each row's length in tokens, a varint per column */
 	[ST_RANK_LENGTH] = "SELECT sz FROM articles_fts_docsize WHERE id = ?1",
-	/* The page store_topk.c chose: [[id, rank], ...] in order, each hit
-	 * looked up in the word index for its snippet. */
+	/* the page store_topk.c chose: [[id, rank], ...] in order */
 	[ST_SEARCH_PAGE] = CHOSEN_PAGE PAGE_HITS("1", ":ranked", " ORDER BY page.n"),
-	/* The same in one pass over the matches between ids :low and :high, for
-	 * a prefix: each look-up runs the query again, and for a prefix FTS5
-	 * merges the lists of every word it covers first (20 hits of tech* at
-	 * 1M took 240 ms). */
-	[ST_SEARCH_PAGE_SCAN] =
-		CHOSEN_PAGE " SELECT " HIT_COLUMNS HIT_SNIPPET ", page.rank, 1, :ranked"
-		" FROM articles_fts CROSS JOIN page ON page.id = articles_fts.rowid"
-		" CROSS JOIN articles a ON a.id = articles_fts.rowid"
-		" LEFT JOIN providers p ON p.id = a.provider_id"
-		" WHERE articles_fts MATCH :match AND articles_fts.rowid BETWEEN :low AND :high"
-		" ORDER BY page.n",
-	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC),
-	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC),
+	[ST_SEARCH_PAGE_SCAN] = CHOSEN_PAGE PAGE_HITS_SCAN("1", ":ranked", " ORDER BY page.n"),
+	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC, PAGE_HITS),
+	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC, PAGE_HITS),
+	[ST_SEARCH_DATE_DESC_SCAN] = SEARCH_MATCH(BY_DATE_DESC, PAGE_HITS_SCAN),
+	[ST_SEARCH_DATE_ASC_SCAN] = SEARCH_MATCH(BY_DATE_ASC, PAGE_HITS_SCAN),
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
 	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
-	[ST_SEARCH_RANK_DEDUPE] =
-		SEARCH_MATCH_DEDUPE(" ORDER BY a.is_archived DESC, a.rank, a.id",
-				    " ORDER BY a.is_archived DESC, a.rank, a.id",
-				    " ORDER BY a.is_archived DESC, page.rank, a.id"),
-	[ST_SEARCH_DATE_DESC_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_DATE_DESC, BY_DATE_DESC, BY_DATE_DESC),
-	[ST_SEARCH_DATE_ASC_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_DATE_ASC, BY_DATE_ASC, BY_DATE_ASC),
+	[ST_SEARCH_RANK_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_RANK, BY_RANK, BY_PAGE_RANK, PAGE_HITS),
+	[ST_SEARCH_RANK_DEDUPE_SCAN] =
+		SEARCH_MATCH_DEDUPE(BY_RANK, BY_RANK, BY_PAGE_RANK, PAGE_HITS_SCAN),
+	[ST_SEARCH_DATE_DESC_DEDUPE] =
+		SEARCH_MATCH_DEDUPE(BY_DATE_DESC, BY_DATE_DESC, BY_DATE_DESC, PAGE_HITS),
+	[ST_SEARCH_DATE_ASC_DEDUPE] =
+		SEARCH_MATCH_DEDUPE(BY_DATE_ASC, BY_DATE_ASC, BY_DATE_ASC, PAGE_HITS),
+	[ST_SEARCH_DATE_DESC_DEDUPE_SCAN] =
+		SEARCH_MATCH_DEDUPE(BY_DATE_DESC, BY_DATE_DESC, BY_DATE_DESC, PAGE_HITS_SCAN),
+	[ST_SEARCH_DATE_ASC_DEDUPE_SCAN] =
+		SEARCH_MATCH_DEDUPE(BY_DATE_ASC, BY_DATE_ASC, BY_DATE_ASC, PAGE_HITS_SCAN),
 	[ST_FILTER_DATE_DESC_DEDUPE] = SEARCH_FILTER_ONLY_DEDUPE(BY_DATE_DESC) PAGE,
 	[ST_FILTER_DATE_ASC_DEDUPE] = SEARCH_FILTER_ONLY_DEDUPE(BY_DATE_ASC) PAGE,
 

@@ -233,15 +233,9 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 		if (scored)
 			qsort(w.rows, scored, sizeof(*w.rows), by_rank);
 		nd_buf_addc(page->ids, '[');
-		page->low = INT64_MAX;
-		page->high = INT64_MIN;
-		for (size_t k = (size_t)offset; k < scored && k < want; k++) {
-			int64_t id = w.rows[k].id;
+		for (size_t k = (size_t)offset; k < scored && k < want; k++)
 			nd_buf_addf(page->ids, "%s[%lld,%.17g]", k > (size_t)offset ? "," : "",
-				    (long long)id, -w.rows[k].score);
-			page->low = id < page->low ? id : page->low;
-			page->high = id > page->high ? id : page->high;
-		}
+				    (long long)w.rows[k].id, -w.rows[k].score);
 		nd_buf_addc(page->ids, ']');
 	}
 	window_release(&w);

@@ -536,6 +536,24 @@ class Ordering(SearchDb):
             self.assertEqual([h["id"] for h in page], expected[offset:offset + n])
             for h in page:
                 self.assertRegex(h["snippet"].casefold() + h["title"].casefold(), "micro")
+        # and by date, and deduplicated, which have their own statements for it
+        by_date = [i for (i,) in self.sql(
+            "SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY a.published_at DESC, a.id DESC", ('"micro"*',))]
+        for n, offset in ((1, 0), (5, 2), (10, 0)):
+            page = self.ok("search", "--raw", '"micro"*', "--sort", "date", "-n", str(n),
+                           "--offset", str(offset), "--format", "json").json()
+            self.assertEqual([h["id"] for h in page], by_date[offset:offset + n])
+        oldest = self.ok("search", "--raw", '"micro"*', "--sort", "-date", "-n", "3",
+                         "--format", "json").json()
+        self.assertEqual([h["id"] for h in oldest], [i for (i,) in self.sql(
+            "SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY a.published_at IS NULL, a.published_at, a.id"
+            " LIMIT 3", ('"micro"*',))])
+        for sort in ("rank", "date", "-date"):
+            groups = self.ok("search", "--raw", '"micro"*', "--dedupe", "--sort", sort, "-n", "0",
+                             "--format", "json").json()
+            self.assertEqual(sum(h["copies"] for h in groups), len(by_date), sort)
 
     def test_window_ranks_the_matches_added_last(self):
         expected = self.fts5_order('"power"')
