@@ -76,7 +76,8 @@
 /* The ranking: bm25 through nd_rank() (store_rank.c), with the column
  * weights of the rank option in schema/001_init.sql (a test compares the
  * two), so other tools ordering by `rank` see the same order. */
-#define RANK "nd_rank(articles_fts, 10.0, 4.0, 1.0)"
+#define RANK_WEIGHTS "10.0, 4.0, 1.0"
+#define RANK "nd_rank(articles_fts, " RANK_WEIGHTS ")"
 
 /* The hits of the page: snippet() is by far the dearest part, so it is made
  * only for the page shown (SQLite would make it for each match before
@@ -112,8 +113,10 @@
  * stops there; -1 takes them all), each with what its score is made of; the
  * row is read only when a filter needs it, and then from the narrow index
  * articles_search_state (schema/001_init.sql). */
-#define RANK_TERMS "nd_rank_terms(articles_fts, 10.0, 4.0, 1.0)"
+#define RANK_TERMS "nd_rank_terms(articles_fts, " RANK_WEIGHTS ")"
 #define CANDIDATES " ORDER BY articles_fts.rowid DESC LIMIT :window"
+/* the page store_topk.c chose, [[id, rank], ...]: materialized, or a pass
+ * over the matches would parse the JSON again for each */
 #define CHOSEN_PAGE \
 	"WITH page AS MATERIALIZED (SELECT key AS n, json_extract(value, '$[0]') AS id," \
 	" json_extract(value, '$[1]') AS rank FROM json_each(:page))"
