@@ -264,11 +264,6 @@ static bool is_tracking(const char *name, size_t n)
 	return false;
 }
 
-/*
- * Appends "?" and the parameters of [q, e) that are neither tracking nor
- * empty, in order; nothing when none remain.  A parameter without '=' is a
- * flag, never tracking.
- */
 /* Appends [p, e) with each ASCII space as %20, as browsers send it: URLs
  * copied by hand or by careless tools carry raw spaces, and the article they
  * name is the same. */
@@ -283,6 +278,11 @@ static void add_spaces_encoded(struct nd_buf *out, const char *p, const char *e)
 	}
 }
 
+/*
+ * Appends "?" and the parameters of [q, e) that are neither tracking nor
+ * empty, in order; nothing when none remain.  A parameter without '=' is a
+ * flag, never tracking.
+ */
 static void add_query(struct nd_buf *out, const char *q, const char *e)
 {
 	char sep = '?';

@@ -42,6 +42,19 @@ int store_fail(struct nd_store *s, struct nd_error *err, const char *doing)
 	}
 }
 
+int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
+		 const char *doing)
+{
+	int status = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, doing);
+	sqlite3_reset(st);
+	return status;
+}
+
+int store_column_flag(sqlite3_stmt *st, int k)
+{
+	return sqlite3_column_type(st, k) == SQLITE_NULL ? -1 : sqlite3_column_int(st, k) != 0;
+}
+
 sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err)
 {
 	sqlite3_stmt *st = s->stmts[id];

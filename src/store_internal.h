@@ -98,6 +98,14 @@ double rank_bm25(const struct rank_terms *t, double n_tokens);
  * overwrites it) and maps the code to an nd_store_status. */
 int store_fail(struct nd_store *s, struct nd_error *err, const char *doing);
 
+/* Resets st after its last step returned rc: ND_STORE_OK when rc is
+ * SQLITE_DONE, else the error (read before the reset). */
+int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
+		 const char *doing);
+
+/* A 0/1 column as 0 or 1, NULL as -1. */
+int store_column_flag(sqlite3_stmt *st, int k);
+
 /* The newest file other than `path` that gives the article without failing
  * (by mtime, then path), copied into `other` ("" when there is none). */
 int store_newest_source(struct nd_store *s, int64_t article_id, const char *path, char *other,

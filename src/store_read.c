@@ -36,20 +36,6 @@ static struct nd_number column_number(sqlite3_stmt *st, int k)
 	return n;
 }
 
-static int column_flag(sqlite3_stmt *st, int k)
-{
-	return sqlite3_column_type(st, k) == SQLITE_NULL ? -1 : sqlite3_column_int(st, k) != 0;
-}
-
-/* Steps st to its end; returns ND_STORE_OK or an error status. */
-static int finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
-		  const char *doing)
-{
-	int status = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, doing);
-	sqlite3_reset(st);
-	return status;
-}
-
 static int load_images(struct nd_store *s, enum stmt_id id, int64_t owner,
 		       struct nd_image **out, size_t *n_out, struct nd_error *err)
 {
@@ -68,9 +54,9 @@ static int load_images(struct nd_store *s, enum stmt_id id, int64_t owner,
 		img->url = column_text(st, 0);
 		img->width = column_number(st, 1);
 		img->height = column_number(st, 2);
-		img->is_cached = column_flag(st, 3);
+		img->is_cached = store_column_flag(st, 3);
 	}
-	return finish(s, st, rc, err, "cannot read images");
+	return store_finish(s, st, rc, err, "cannot read images");
 }
 
 static int load_provider(struct nd_store *s, int64_t id, struct nd_provider **out,
@@ -89,7 +75,7 @@ static int load_provider(struct nd_store *s, int64_t id, struct nd_provider **ou
 		*out = p;
 		rc = SQLITE_DONE;
 	}
-	if ((rc = finish(s, st, rc, err, "cannot read providers")) || !*out)
+	if ((rc = store_finish(s, st, rc, err, "cannot read providers")) || !*out)
 		return rc;
 	return load_images(s, ST_READ_PROVIDER_IMAGES, id, &(*out)->images, &(*out)->n_images,
 			   err);
@@ -113,7 +99,7 @@ static int load_topics(struct nd_store *s, int64_t id, struct nd_article *a,
 		a->topics[a->n_topics] = column_text(st, 0);
 		a->topic_keys[a->n_topics++] = column_text(st, 1);
 	}
-	return finish(s, st, rc, err, "cannot read topics");
+	return store_finish(s, st, rc, err, "cannot read topics");
 }
 
 /* The article row and what hangs off it, without related items. */
@@ -126,7 +112,7 @@ static int load_shallow(struct nd_store *s, int64_t id, struct nd_article *a,
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		rc = finish(s, st, rc, err, "cannot read articles");
+		rc = store_finish(s, st, rc, err, "cannot read articles");
 		if (rc == ND_STORE_OK) {
 			nd_error_set(err, 0, 0, "no article with id %lld", (long long)id);
 			rc = ND_STORE_NOT_FOUND;
@@ -142,7 +128,7 @@ static int load_shallow(struct nd_store *s, int64_t id, struct nd_article *a,
 	snprintf(a->published_at, sizeof(a->published_at), "%s", date ? date : "");
 	a->quality = column_number(st, 11);
 	a->heat = column_number(st, 12);
-	a->is_published = column_flag(st, 13);
+	a->is_published = store_column_flag(st, 13);
 	a->featured_content = column_text(st, 14);
 	int64_t provider_id = sqlite3_column_int64(st, 15);
 	a->extra = column_text(st, 16);
@@ -175,7 +161,7 @@ int nd_store_article_load(struct nd_store *s, int64_t id, struct nd_article *a,
 		}
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
-	if ((rc = finish(s, st, rc, err, "cannot read related links"))) {
+	if ((rc = store_finish(s, st, rc, err, "cannot read related links"))) {
 		free(ids);
 		return rc;
 	}
@@ -201,7 +187,7 @@ static int id_by_text(struct nd_store *s, enum stmt_id which, const char *text, 
 		*id = sqlite3_column_int64(st, 0);
 		rc = SQLITE_DONE;
 	}
-	return finish(s, st, rc, err, "cannot read articles");
+	return store_finish(s, st, rc, err, "cannot read articles");
 }
 
 int nd_store_article_find(struct nd_store *s, const char *key, int64_t *id,
@@ -252,7 +238,7 @@ int nd_store_article_backlinks(struct nd_store *s, int64_t id, nd_link_fn fn, vo
 			rc = SQLITE_DONE;
 			break;
 		}
-	return finish(s, st, rc, err, "cannot read related links");
+	return store_finish(s, st, rc, err, "cannot read related links");
 }
 
 int nd_store_article_sources(struct nd_store *s, int64_t id, nd_source_fn fn, void *ctx,
@@ -271,7 +257,7 @@ int nd_store_article_sources(struct nd_store *s, int64_t id, nd_source_fn fn, vo
 			rc = SQLITE_DONE;
 			break;
 		}
-	return finish(s, st, rc, err, "cannot read sources");
+	return store_finish(s, st, rc, err, "cannot read sources");
 }
 
 int nd_store_archived_ids(struct nd_store *s, nd_id_fn fn, void *ctx, struct nd_error *err)

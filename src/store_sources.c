@@ -106,8 +106,7 @@ static int get_one(struct nd_store *s, const char *path, struct nd_source_state 
 		read_state(st, 0, out);
 		rc = SQLITE_DONE; /* path is UNIQUE: no second row to step to */
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, "cannot read sources");
+	return store_finish(s, st, rc, err, "cannot read sources");
 }
 
 /* Reads the rows of every path under `folder` (which ends in '/'), in the
@@ -150,9 +149,8 @@ static int cache_load(struct nd_store *s, struct source_cache *c, const char *fo
 		row->path = nd_xstrdup((const char *)sqlite3_column_text(st, 0));
 		read_state(st, 1, &row->state);
 	}
-	sqlite3_reset(st);
 	free(end);
-	return rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, "cannot read sources");
+	return store_finish(s, st, rc, err, "cannot read sources");
 }
 
 static int by_path(const void *key, const void *row)

@@ -19,7 +19,7 @@
 
 struct candidate {
 	int64_t id;
-	double bound, score;
+	double bound, score; /* score: once scored (score_candidate) */
 	int archived;     /* 1, 0, or -1 until read */
 	size_t freq;      /* index of its phrase counts in struct window.freqs */
 };
@@ -67,12 +67,11 @@ static bool window_add(struct window *w, sqlite3_stmt *st)
 	}
 	struct candidate *c = &w->rows[w->n];
 	c->id = sqlite3_column_int64(st, 0);
-	c->archived = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 2) != 0;
+	c->archived = store_column_flag(st, 2);
 	c->freq = w->n * (size_t)w->n_phrases;
 	memcpy(w->freqs + c->freq, t.freq, sizeof(double) * (size_t)t.n_phrases);
 	struct rank_terms mine = terms_of(w, c);
 	c->bound = rank_bm25(&mine, 0.0);
-	c->score = c->bound;
 	w->n++;
 	return true;
 }
