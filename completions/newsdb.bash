@@ -11,7 +11,7 @@ _newsdb_options() {
     case $1 in
         '') echo '--db --help --version' ;;
         import) echo '-j --jobs --prune -q --quiet -h --help' ;;
-        search) echo '--provider --topic --since --until -n --limit --offset --sort --window --dedupe -f --format --raw --time -h --help' ;;
+        search) echo '--provider --topic --since --until -n --limit --offset --sort --dedupe -f --format --raw --time -h --help' ;;
         show | check) echo '-f --format -h --help' ;;
         stats) echo '--by -f --format -h --help' ;;
         providers | topics) echo '-s --sort -n --limit -f --format -h --help' ;;
@@ -115,7 +115,7 @@ _newsdb() {
             _newsdb_listed topics 1
             return 0
             ;;
-        -j | --jobs | -n | --limit | --offset | --window | --since | --until)
+        -j | --jobs | -n | --limit | --offset | --since | --until)
             return 0
             ;;
     esac

@@ -16,11 +16,6 @@
 #define HIGHLIGHT_OFF "\033[0m"
 #define DIM_ON "\033[2m"
 
-/* Matches ranked at most (--window): ranking costs about a microsecond a
- * match, so this keeps any query under ~10 ms on a million articles
- * (docs/benchmarks.md). */
-#define DEFAULT_WINDOW 10000
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -53,10 +48,6 @@ static void usage(FILE *out)
 		"  -n, --limit N         at most N hits (default 20; 0 for all)\n"
 		"      --offset N        skip the first N hits\n"
 		"      --sort ORDER      rank (default), date (newest first) or -date\n"
-		"      --window N        rank only the N matches added to the database last\n"
-		"                        (default 10000; 0 ranks every match, which takes\n"
-		"                        seconds when a million match); --sort date and\n"
-		"                        --dedupe always look at every match\n"
 		"      --dedupe          one hit per title: syndicated copies from several\n"
 		"                        providers collapse into the first, with their count\n"
 		"  -f, --format FMT      text (default), json, ndjson, csv or tsv\n"
@@ -73,7 +64,6 @@ struct search_run {
 	enum nd_format format;
 	struct nd_printer *printer;
 	bool dedupe;
-	int64_t ranked; /* the most matches ranked for a hit; 0: all were */
 };
 
 /* The snippet without its match markers, or with them turned into colour. */
@@ -153,8 +143,6 @@ static void print_data_hit(const struct search_run *run, const struct nd_hit *hi
 static int on_hit(const struct nd_hit *hit, void *ctx)
 {
 	struct search_run *run = ctx;
-	if (hit->ranked > run->ranked)
-		run->ranked = hit->ranked;
 	if (run->format == ND_FORMAT_TEXT)
 		print_text_hit(run, hit);
 	else
@@ -198,7 +186,7 @@ static enum nd_sort parse_sort(const char *v, bool *ok)
 int cmd_search(struct nd_cli *cli, int argc, char **argv)
 {
 	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW,
-	       OPT_TIME, OPT_DEDUPE, OPT_WINDOW };
+	       OPT_TIME, OPT_DEDUPE };
 	static const struct option options[] = {
 		{ "provider", required_argument, NULL, OPT_PROVIDER },
 		{ "topic", required_argument, NULL, OPT_TOPIC },
@@ -207,7 +195,6 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		{ "limit", required_argument, NULL, 'n' },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "format", required_argument, NULL, 'f' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "dedupe", no_argument, NULL, OPT_DEDUPE },
@@ -217,7 +204,7 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	};
 	struct filter_flag filters[64];
 	size_t n_filters = 0;
-	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK, .window = DEFAULT_WINDOW };
+	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK };
 	struct search_run run = { .cli = cli, .format = ND_FORMAT_TEXT };
 	bool raw = false, timed = false, ok;
 	int c, rc;
@@ -243,11 +230,6 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		case OPT_OFFSET:
 			if ((rc = cli_parse_int(cli, "search", "--offset", optarg, 0, INT64_MAX,
 						&opts.offset)))
-				return rc;
-			break;
-		case OPT_WINDOW:
-			if ((rc = cli_parse_int(cli, "search", "--window", optarg, 0, INT64_MAX,
-						&opts.window)))
 				return rc;
 			break;
 		case OPT_SORT:
@@ -327,9 +309,6 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		fprintf(stderr, "newsdb: %lld hits in %.3f ms\n", (long long)n,
 			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	nd_printer_free(run.printer);
-	if (n > 0 && opts.window > 0 && run.ranked >= opts.window)
-		cli_note(cli, "ranked the %lld matches added last; there may be more (--window 0 ranks every match, --sort date orders them all by time)",
-			 (long long)opts.window);
 	nd_store_close(store);
 	nd_query_release(&q);
 	if (n < 0) {

@@ -50,6 +50,31 @@ int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *
 	return status;
 }
 
+int store_varint(const unsigned char *p, int n, int64_t *out)
+{
+	uint64_t v = 0;
+	int i = 0;
+	bool more = true;
+	for (; more && i < 8 && i < n; i++) {
+		v = (v << 7) | (p[i] & 0x7f);
+		more = p[i] & 0x80;
+	}
+	if (more && i < n)
+		v = (v << 8) | p[i++];
+	else if (more)
+		return 0;
+	*out = (int64_t)v;
+	return i;
+}
+
+int64_t store_varint_sum(const unsigned char *p, int n)
+{
+	int64_t sum = 0, v;
+	for (int used; n > 0 && (used = store_varint(p, n, &v)) > 0; p += used, n -= used)
+		sum += v;
+	return sum;
+}
+
 int store_column_flag(sqlite3_stmt *st, int k)
 {
 	return sqlite3_column_type(st, k) == SQLITE_NULL ? -1 : sqlite3_column_int(st, k) != 0;
@@ -169,6 +194,24 @@ static int check_version(struct nd_store *s, const char *path, struct nd_error *
 	return ND_STORE_ERROR;
 }
 
+/* Builds the ranking tables when they are not (an upgraded database), or
+ * always; in a transaction of its own, so a kill leaves them to be built
+ * again. */
+int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err)
+{
+	bool ready = false;
+	int rc = always ? ND_STORE_OK : store_rank_state(s, &ready, err);
+	if (rc || ready)
+		return rc;
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err, "cannot build the ranking tables")))
+		return rc;
+	if (!(rc = store_terms_rebuild(s, err)))
+		rc = exec(s, "COMMIT", err, "cannot build the ranking tables");
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mode,
 		  struct nd_error *err)
 {
@@ -213,7 +256,7 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 				  "PRAGMA cache_size = -28672; PRAGMA temp_store = MEMORY",
 			       err, "cannot open the database")))
 			goto fail;
-		if ((rc = migrate(s, path, err)))
+		if ((rc = migrate(s, path, err)) || (rc = store_build_ranking(s, false, err)))
 			goto fail;
 	} else if ((rc = check_version(s, path, err))) {
 		goto fail;
@@ -295,7 +338,10 @@ static const char fts_sync_sql[] =
 	" AND coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '')"
 	"     GLOB '*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 	"\u1100-\u11ff\U00020000-\U0002fa1f]*'"
-	" ORDER BY id;"
+	" ORDER BY id;";
+
+/* After the ranking tables took the same rows (store_terms_sync). */
+static const char fts_clear_sql[] =
 	"DELETE FROM temp.newsdb_fts_old;"
 	"DELETE FROM temp.newsdb_fts_new;"
 	"DROP TRIGGER temp.newsdb_fts_ai;"
@@ -331,8 +377,13 @@ int nd_store_begin(struct nd_store *s, struct nd_error *err)
 int nd_store_commit(struct nd_store *s, struct nd_error *err)
 {
 	int rc = ND_STORE_OK;
-	if (deferring(s))
+	if (deferring(s)) {
 		rc = exec(s, fts_sync_sql, err, "cannot update the search indexes");
+		if (!rc)
+			rc = store_terms_sync(s, err);
+		if (!rc)
+			rc = exec(s, fts_clear_sql, err, "cannot update the search indexes");
+	}
 	if (!rc)
 		rc = exec(s, "COMMIT", err, "cannot commit");
 	if (rc)

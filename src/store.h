@@ -121,7 +121,6 @@ struct nd_search_opts {
 	bool dedupe;    /* one hit per title: syndicated copies collapsed */
 	int64_t limit;  /* <= 0: no limit */
 	int64_t offset;
-	int64_t window; /* rank only the matches added last, this many; <= 0: all */
 };
 
 /* One search hit; strings valid only during the callback, any may be NULL.
@@ -131,7 +130,6 @@ struct nd_hit {
 	double rank;
 	const char *url, *title, *published_at, *provider, *domain, *snippet;
 	int64_t copies; /* matches with this title (1 unless deduplicating) */
-	int64_t ranked; /* matches ranked to find this one; 0 when all were */
 };
 
 typedef int (*nd_hit_fn)(const struct nd_hit *hit, void *ctx);

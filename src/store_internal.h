@@ -35,10 +35,15 @@ enum stmt_id {
 	ST_STATS, ST_PER_MONTH, ST_PER_YEAR, ST_PROVIDERS_BY_COUNT, ST_PROVIDERS_BY_NAME,
 	ST_TOPICS_BY_COUNT, ST_TOPICS_BY_NAME, ST_CHECK_INTEGRITY, ST_CHECK_FOREIGN_KEYS,
 	ST_CHECK_FTS, ST_CHECK_TRIGRAM, ST_CHECK_FAILED, ST_CHECK_PATHS,
+	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_ADD, ST_TERM_UPDATE,
+	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
+	ST_LIST_READ, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
+	ST_CHECK_STRAY_LISTS,
 	ST_COUNT
 };
 
 struct source_cache;
+struct ranked_page;
 
 struct nd_store {
 	sqlite3 *db;
@@ -59,9 +64,98 @@ sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *e
 /* The connection's FTS5 API (for tokenizers and ranking functions), or NULL. */
 fts5_api *store_fts5_api(sqlite3 *db);
 
-/* Registers nd_rank() and nd_rank_terms() (store_rank.c), the ranking the
- * search statements use. */
+/* A tokenizer of FTS5's (store_tokens.c): with stem, the word index's own
+ * (porter over unicode61, diacritics removed); without, case and accents
+ * folded only. */
+struct store_tokenizer {
+	fts5_tokenizer api;
+	Fts5Tokenizer *tok;
+};
+int store_tokenizer_open(sqlite3 *db, bool stem, struct store_tokenizer *out);
+void store_tokenizer_close(struct store_tokenizer *t); /* safe after a failed open */
+
+/* Called with each token as the index stores it (colocated ones skipped,
+ * long ones cut as FTS5 cuts them); non-zero stops with that code. */
+typedef int (*store_token_fn)(void *ctx, const char *token, int len);
+
+/* Tokenizes text[0..len) as a document (query = false) or a query. */
+int store_tokenize(struct store_tokenizer *t, bool query, const char *text, int len,
+		   store_token_fn fn, void *ctx);
+
+/* A store_token_fn that appends each token and a NUL to a struct nd_buf. */
+int store_collect_token(void *ctx, const char *token, int len);
+
+/* Registers the FTS5 functions of store_rank.c: nd_rank() and
+ * nd_rank_terms(), the ranking the search statements use, and
+ * nd_term_freq() and nd_row_length(), what the ranking tables record. */
 int store_register_rank(sqlite3 *db);
+
+/* bm25 as FTS5 has it, with the column weights of the rank option of
+ * articles_fts (schema/001_init.sql; a test compares the two). */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define RANK_WEIGHT_TITLE 10
+#define RANK_WEIGHT_EXCERPT 4
+#define RANK_WEIGHT_BODY 1
+#define RANK_STR_(x) #x
+#define RANK_STR(x) RANK_STR_(x)
+#define RANK_WEIGHTS_SQL                                                                     \
+	RANK_STR(RANK_WEIGHT_TITLE) ".0, " RANK_STR(RANK_WEIGHT_EXCERPT) ".0, " RANK_STR(    \
+		RANK_WEIGHT_BODY) ".0"
+
+/* bm25's term-frequency part for one phrase of a row (weighted count
+ * `freq`, `length` tokens) and its idf, computed as FTS5 computes them. */
+double rank_tf(double freq, double length, double avgdl);
+double rank_idf(int64_t n_rows, int64_t hits);
+
+/* Words in this many rows or more get a list of the rows where they weigh
+ * most (store_terms.c): ranking one of them reads its list, not every
+ * match.  Fewer, and scoring every match is as quick.  A list keeps its
+ * RANK_LIST_KEEP heaviest rows, grows with heavier new ones, and is cut
+ * back when it passes twice that.  (_newsdb_meta can set others for a
+ * database: store_terms.c.) */
+#define RANK_LIST_MIN_DOCS 2000
+#define RANK_LIST_KEEP 1000
+
+/* store_terms.c: the ranking tables (schema/002_ranking.sql).  sync runs in
+ * each commit, after the word index took the transaction's rows and before
+ * the TEMP tables of store.c are cleared; rebuild makes them anew from the
+ * word index; check reports each way they differ from it. */
+int store_terms_sync(struct nd_store *s, struct nd_error *err);
+/* store.c: rebuild in a transaction of its own, if they are not built yet
+ * or `always`. */
+int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err);
+int store_terms_rebuild(struct nd_store *s, struct nd_error *err);
+int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
+
+/* 'rank_state' of _newsdb_meta is 'ready': the ranking tables describe
+ * every row of the word index. */
+int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err);
+/* A number of _newsdb_meta into *out (left as it is when the key is absent). */
+int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_error *err);
+
+/* store_lists.c: the page of a ranked search for one word with a list:
+ * 1 with page filled, 0 when the list cannot decide it (the search then
+ * scores every match), or a negative status. */
+int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+		    struct nd_error *err);
+
+/* store_search.c: binds the query's match, filters and page to the named
+ * parameters st has (:match, :exclude, :providers, ...). */
+void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o);
+/* Sets a _newsdb_meta key to text, or to real when text is NULL. */
+int store_meta_put(struct nd_store *s, const char *key, const char *text, double real,
+		   struct nd_error *err);
+
+/* The word index's row count and average row length in tokens, from FTS5's
+ * own totals (what bm25 divides by). */
+int store_index_totals(struct nd_store *s, int64_t *n_rows, double *avgdl, struct nd_error *err);
+
+/* SQLite's varint format (FTS5's records use it): reads one into *out and
+ * returns the bytes it took (0 if p[0..n) holds none); sum adds up all of
+ * them. */
+int store_varint(const unsigned char *p, int n, int64_t *out);
+int64_t store_varint_sum(const unsigned char *p, int n);
 
 /* One match's bm25 without its length: the query's phrase weights (idf), the
  * row's weighted count of each phrase, and the average row length. */
@@ -78,10 +172,9 @@ bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out);
 struct nd_buf;
 
 /* The page a ranked search chose: its hits as JSON [[id, rank], ...] in
- * order, and how many candidates were ranked. */
+ * order. */
 struct ranked_page {
 	struct nd_buf *ids;
-	int64_t considered;
 };
 
 /* Ranks the rows of a candidates statement (id, nd_rank_terms blob,

@@ -108,6 +108,9 @@ int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct n
 	if ((n = fts_check(s, ST_CHECK_TRIGRAM, "articles_trigram", fn, ctx, err)) < 0)
 		return n;
 	total += n;
+	if ((n = store_terms_check(s, fn, ctx, err)) < 0)
+		return n;
+	total += n;
 	if ((n = source_problems(s, fn, ctx, err)) < 0)
 		return n;
 	return total + n;
@@ -115,18 +118,26 @@ int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct n
 
 int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 {
-	/* fixed maintenance statements, run once: no cache needed */
+	/* fixed maintenance statements, run once: no cache needed; the ranking
+	 * tables are made anew between the indexes and ANALYZE */
 	static const char *const steps[] = {
 		"INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
 		"INSERT INTO articles_trigram (articles_trigram) VALUES ('rebuild')",
 		"INSERT INTO articles_fts (articles_fts) VALUES ('optimize')",
 		"INSERT INTO articles_trigram (articles_trigram) VALUES ('optimize')",
+		NULL,
 		"ANALYZE",
 		"VACUUM",
 		"PRAGMA wal_checkpoint(TRUNCATE)",
 	};
-	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
-		if (sqlite3_exec(s->db, steps[k], NULL, NULL, NULL) != SQLITE_OK)
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		if (!steps[k]) {
+			int rc = store_build_ranking(s, true, err);
+			if (rc)
+				return rc;
+		} else if (sqlite3_exec(s->db, steps[k], NULL, NULL, NULL) != SQLITE_OK) {
 			return store_fail(s, err, "cannot optimize");
+		}
+	}
 	return ND_STORE_OK;
 }

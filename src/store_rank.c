@@ -1,15 +1,15 @@
 /*
- * store_rank.c: bm25 as newsdb ranks with it: the FTS5 auxiliary functions
- * nd_rank() (a match's score) and nd_rank_terms() (what its score is made
- * of, for store_topk.c), and the formula both share.
+ * store_rank.c: bm25 as newsdb ranks with it, as FTS5 auxiliary functions:
+ * nd_rank() (a match's score), nd_rank_terms() (what its score is made of,
+ * for store_topk.c), and for the ranking tables (store_terms.c)
+ * nd_term_freq() (a row's weighted count of the query's one phrase) and
+ * nd_row_length() (its length in tokens).
  *
- * It is FTS5's own bm25 (same formula, same k1 and b, column weights as
- * arguments) with one difference: bm25 counts every row that contains each
- * phrase before it scores the first one, so a search for "the" in a million
- * articles reads a million entries even when only a few thousand are ranked.
- * Here counting stops at RANK_COUNT_CAP rows and the rest is estimated from
- * how far into the rowids the count got.  Phrases in fewer rows than the cap
- * (nearly all of them) get exactly bm25's score.
+ * It is FTS5's own bm25, step for step (rank_tf, rank_idf in
+ * store_terms.c): same formula, k1 and b, column weights as arguments, and
+ * each phrase's row count read exactly, so scores equal FTS5's `rank`.
+ * What it adds is the split that lets store_topk.c read a match's length
+ * only when the match can still reach the page.
  */
 #include "store_internal.h"
 
@@ -17,13 +17,6 @@
 #include <stdlib.h>
 
 #include "buf.h"
-
-/* bm25's constants, as in FTS5 */
-#define BM25_K1 1.2
-#define BM25_B 0.75
-
-/* Rows counted per phrase before estimating: ~0.5 ms of doclist reading. */
-#define RANK_COUNT_CAP 10000
 
 /* What a query's ranking needs once, kept as FTS5 auxiliary data, laid out
  * as nd_rank_terms() returns it: [n_phrases, avg_tokens, idf[n], freq[n]],
@@ -33,31 +26,11 @@ struct rank_query {
 	double *terms;
 };
 
-struct phrase_count {
-	sqlite3_int64 hits, last_rowid;
-};
-
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 {
-	struct phrase_count *c = ctx;
-	c->last_rowid = api->xRowid(fts);
-	return ++c->hits >= RANK_COUNT_CAP ? SQLITE_DONE : SQLITE_OK;
-}
-
-/* Rows containing the phrase; past the cap, the count so far scaled by the
- * share of the rowids it covered (xQueryPhrase walks rowids upwards, and
- * articles' ids are dense: they only lose the ones pruned). */
-static double phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase,
-			  sqlite3_int64 n_rows, int *rc)
-{
-	struct phrase_count c = { 0, 0 };
-	*rc = api->xQueryPhrase(fts, phrase, &c, count_row);
-	if (c.hits < RANK_COUNT_CAP || c.last_rowid <= 0)
-		return (double)c.hits;
-	double estimate = (double)c.hits * (double)n_rows / (double)c.last_rowid;
-	return estimate < (double)c.hits ? (double)c.hits
-	       : estimate > (double)n_rows ? (double)n_rows
-					   : estimate;
+	(void)api, (void)fts;
+	++*(sqlite3_int64 *)ctx;
+	return SQLITE_OK;
 }
 
 static void free_rank_query(void *p)
@@ -81,20 +54,18 @@ static struct rank_query *new_rank_query(const Fts5ExtensionApi *api, Fts5Contex
 	q->terms[0] = q->n_phrases;
 	q->terms[1] = (double)n_tokens / (double)n_rows;
 	for (int k = 0; *rc == SQLITE_OK && k < q->n_phrases; k++) {
-		double hits = phrase_rows(api, fts, k, n_rows, rc);
-		double idf = log(((double)n_rows - hits + 0.5) / (hits + 0.5));
-		/* as bm25: a phrase in most rows still counts a little */
-		q->terms[2 + k] = idf > 0.0 ? idf : 1e-6;
+		sqlite3_int64 hits = 0;
+		*rc = api->xQueryPhrase(fts, k, &hits, count_row);
+		q->terms[2 + k] = rank_idf(n_rows, hits);
 	}
 	return q;
 }
 
 double rank_bm25(const struct rank_terms *t, double n_tokens)
 {
-	double norm = BM25_K1 * (1.0 - BM25_B + BM25_B * n_tokens / t->avg_tokens);
 	double score = 0.0;
 	for (int k = 0; k < t->n_phrases; k++)
-		score += t->idf[k] * (t->freq[k] * (BM25_K1 + 1.0)) / (t->freq[k] + norm);
+		score += t->idf[k] * rank_tf(t->freq[k], n_tokens, t->avg_tokens);
 	return score;
 }
 
@@ -169,6 +140,39 @@ static void nd_rank_terms(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 			    SQLITE_TRANSIENT);
 }
 
+/* nd_term_freq(fts, weights...): the row's weighted count of the first
+ * phrase (a MATCH on one word), as an integer: the weights are. */
+static void nd_term_freq(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+			 int n_weights, sqlite3_value **weights)
+{
+	int n_inst = 0;
+	int rc = api->xInstCount(fts, &n_inst);
+	sqlite3_int64 freq = 0;
+	for (int k = 0; rc == SQLITE_OK && k < n_inst; k++) {
+		int phrase, column, offset;
+		rc = api->xInst(fts, k, &phrase, &column, &offset);
+		if (rc == SQLITE_OK && phrase == 0)
+			freq += column < n_weights ? sqlite3_value_int64(weights[column]) : 1;
+	}
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else
+		sqlite3_result_int64(ctx, freq);
+}
+
+/* nd_row_length(fts): the row's length in tokens, all columns. */
+static void nd_row_length(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+			  int n_args, sqlite3_value **args)
+{
+	(void)n_args, (void)args;
+	int n_tokens = 0;
+	int rc = api->xColumnSize(fts, -1, &n_tokens);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else
+		sqlite3_result_int(ctx, n_tokens);
+}
+
 bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out)
 {
 	const double *d = blob;
@@ -202,5 +206,9 @@ int store_register_rank(sqlite3 *db)
 	int rc = api->xCreateFunction(api, "nd_rank", NULL, nd_rank, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, "nd_rank_terms", NULL, nd_rank_terms, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "nd_term_freq", NULL, nd_term_freq, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "nd_row_length", NULL, nd_row_length, NULL);
 	return rc;
 }

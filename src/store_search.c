@@ -100,8 +100,8 @@ static enum stmt_id pick_statement(const struct nd_search_opts *o)
 	return d ? ST_FILTER_DATE_DESC_DEDUPE : ST_FILTER_DATE_DESC;
 }
 
-/* Binds the query and its filters; a statement ignores what it does not name. */
-static void bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
+/* A statement ignores what it does not name. */
+void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
 {
 	const struct nd_query *q = o->query;
 	struct nd_buf providers = ND_BUF_INIT, topics = ND_BUF_INIT;
@@ -124,8 +124,6 @@ static void bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
 			   o->limit > 0 ? o->limit : -1);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
 			   o->offset > 0 ? o->offset : 0);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":window"),
-			   o->window > 0 ? o->window : -1);
 	nd_buf_release(&providers);
 	nd_buf_release(&topics);
 	nd_buf_release(&trigram);
@@ -150,7 +148,6 @@ static int64_t emit_hits(struct nd_store *s, sqlite3_stmt *st, nd_hit_fn fn, voi
 			.snippet = (const char *)sqlite3_column_text(st, 6),
 			.rank = sqlite3_column_double(st, 7),
 			.copies = sqlite3_column_int64(st, 8),
-			.ranked = sqlite3_column_int64(st, 9),
 		};
 		n++;
 		if (fn(&hit, ctx) != 0) {
@@ -178,15 +175,19 @@ static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
 		n = st ? store_fail(s, err, "search failed") : ND_STORE_ERROR;
 		goto done;
 	}
-	n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page, err);
+	/* a common word from its list; the rest by scoring every match */
+	n = store_list_page(s, o, &page, err);
+	if (n == 0)
+		n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page,
+				    err);
+	else if (n == 1)
+		n = ND_STORE_OK;
 	sqlite3_reset(candidates);
 	if (n == ND_STORE_OK) {
 		if ((st = store_stmt(s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN : ST_SEARCH_PAGE,
 				     err))) {
 			bind_named_text(st, ":match", o->query->match);
 			bind_named_text(st, ":page", ids.data);
-			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":ranked"),
-					   page.considered);
 			n = emit_hits(s, st, fn, ctx, err);
 		} else {
 			n = ND_STORE_ERROR;
@@ -205,7 +206,7 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 	sqlite3_stmt *st = store_stmt(s, pick_statement(o), err);
 	if (!st)
 		return ND_STORE_ERROR;
-	bind_query(st, o);
+	store_bind_query(st, o);
 	if (ranks_page_itself(o))
 		return search_ranked(s, st, o, fn, ctx, err);
 	return emit_hits(s, st, fn, ctx, err);
@@ -222,48 +223,25 @@ static const char *const stem_endings[] = {
 	"ness", "al", "ally", "able", "ible", "er", "ence", "ance", "ous", "ly", "ful",
 };
 
-struct token_sink {
-	struct nd_buf *into; /* tokens, each followed by '\0' */
-};
-
-static int collect_token(void *ctx, int flags, const char *token, int n, int start, int end)
-{
-	(void)flags, (void)start, (void)end;
-	struct token_sink *sink = ctx;
-	nd_buf_add(sink->into, token, (size_t)n);
-	nd_buf_addc(sink->into, '\0');
-	return SQLITE_OK;
-}
-
 /* Tokenizes `text` as the word index does (with `stem`) or only folded
  * (case and accents, without); the tokens go into `out`, NUL-separated. */
-static bool tokenize(fts5_api *api, bool stem, const char *text, struct nd_buf *out)
+static bool tokenize(sqlite3 *db, bool stem, const char *text, struct nd_buf *out)
 {
-	static const char *const fold_args[] = { "remove_diacritics", "2" };
-	static const char *const stem_args[] = { "unicode61", "remove_diacritics", "2" };
-	void *user;
-	fts5_tokenizer tk;
-	if (api->xFindTokenizer(api, stem ? "porter" : "unicode61", &user, &tk) != SQLITE_OK)
-		return false;
-	Fts5Tokenizer *t;
-	if (tk.xCreate(user, (const char **)(stem ? stem_args : fold_args), stem ? 3 : 2, &t) !=
-	    SQLITE_OK)
-		return false;
-	struct token_sink sink = { out };
-	int rc = tk.xTokenize(t, &sink, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text),
-			      collect_token);
-	tk.xDelete(t);
+	struct store_tokenizer t;
+	int rc = store_tokenizer_open(db, stem, &t);
+	if (rc == SQLITE_OK)
+		rc = store_tokenize(&t, false, text, (int)strlen(text), store_collect_token, out);
+	store_tokenizer_close(&t);
 	return rc == SQLITE_OK;
 }
 
 size_t nd_store_short_stems(void *store, const char *prefix, char **out, size_t max)
 {
 	struct nd_store *s = store;
-	fts5_api *api = store_fts5_api(s->db);
 	struct nd_buf folded = ND_BUF_INIT, words = ND_BUF_INIT, stems = ND_BUF_INIT;
 	size_t n = 0;
 	/* one word only: a prefix the tokenizer splits has no single stem */
-	if (!api || !tokenize(api, false, prefix, &folded) || folded.len == 0 ||
+	if (!tokenize(s->db, false, prefix, &folded) || folded.len == 0 ||
 	    strlen(folded.data) + 1 != folded.len)
 		goto done;
 	const char *p = folded.data;
@@ -274,7 +252,7 @@ size_t nd_store_short_stems(void *store, const char *prefix, char **out, size_t 
 			nd_buf_addf(&words, "%s%s ", p, e);
 		while (*e && *++e);
 	}
-	if (!tokenize(api, true, words.data, &stems))
+	if (!tokenize(s->db, true, words.data, &stems))
 		goto done;
 	for (const char *t = stems.data; t < stems.data + stems.len && n < max;
 	     t += strlen(t) + 1) {

@@ -60,6 +60,22 @@
 	" AND (:exclude IS NULL OR " id " NOT IN (SELECT rowid FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude))"
 #define SEARCH_FILTERS ROW_FILTERS SET_FILTERS("a.id")
+/* The same filters for a few rows given by id (store_lists.c): each asked
+ * of the row itself, not built as a set of every row that passes. */
+#define PER_ROW_FILTERS \
+	ROW_FILTERS \
+	" AND (:topics IS NULL OR (SELECT count(DISTINCT tf.name_key) FROM article_topics atf" \
+	"      JOIN topics tf ON tf.id = atf.topic_id WHERE atf.article_id = a.id" \
+	"      AND tf.name_key IN (SELECT value FROM json_each(:topics)))" \
+	"      = json_array_length(:topics))" \
+	" AND (:trigram IS NULL OR a.id IN (SELECT rowid FROM articles_trigram" \
+	"      WHERE articles_trigram MATCH :trigram))" \
+	" AND (:short IS NULL OR EXISTS (SELECT 1 FROM articles_trigram tg WHERE tg.rowid = a.id" \
+	"      AND NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
+	"      WHERE instr(coalesce(tg.title, '') || char(10) || coalesce(tg.excerpt, '') || char(10)" \
+	"      || coalesce(tg.body, ''), js.value) = 0)))" \
+	" AND (:exclude IS NULL OR NOT EXISTS (SELECT 1 FROM articles_fts" \
+	"      WHERE articles_fts MATCH :exclude AND articles_fts.rowid = a.id))"
 
 #define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
 #define HIT_SNIPPET "snippet(articles_fts, -1, char(2), char(3), '…', 20)"
@@ -74,19 +90,18 @@
 	" count(*) OVER (PARTITION BY " COPY_KEY ") AS copies"
 
 /* The ranking: bm25 through nd_rank() (store_rank.c), with the column
- * weights of the rank option in schema/001_init.sql (a test compares the
- * two), so other tools ordering by `rank` see the same order. */
-#define RANK_WEIGHTS "10.0, 4.0, 1.0"
-#define RANK "nd_rank(articles_fts, " RANK_WEIGHTS ")"
+ * weights of the rank option in schema/001_init.sql (store_internal.h; a
+ * test compares the two), so other tools ordering by `rank` see the same
+ * order. */
+#define RANK "nd_rank(articles_fts, " RANK_WEIGHTS_SQL ")"
 
 /* The hits of the page: snippet() is by far the dearest part, so it is made
  * only for the page shown (SQLite would make it for each match before
  * sorting).  CROSS JOIN keeps the page as the outer loop: left to itself the
- * planner scans every match again and reads each one's row.  The last
- * column says how many matches were ranked (0: all of them). */
-#define PAGE_HITS(copies, considered, outer_order) \
+ * planner scans every match again and reads each one's row. */
+#define PAGE_HITS(copies, outer_order) \
 	" SELECT " HIT_COLUMNS \
-	HIT_SNIPPET ", page.rank, " copies ", " considered \
+	HIT_SNIPPET ", page.rank, " copies \
 	" FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.id" \
 	" CROSS JOIN articles a ON a.id = page.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
@@ -97,9 +112,9 @@
  * again, and for a prefix FTS5 first merges the lists of every word it
  * covers (20 hits of tech* at 1M took 240 ms).  Used three times, the page
  * is materialized (SQLite does so for a CTE used more than once). */
-#define PAGE_HITS_SCAN(copies, considered, outer_order) \
+#define PAGE_HITS_SCAN(copies, outer_order) \
 	" SELECT " HIT_COLUMNS \
-	HIT_SNIPPET ", page.rank, " copies ", " considered \
+	HIT_SNIPPET ", page.rank, " copies \
 	" FROM articles_fts CROSS JOIN page ON page.id = articles_fts.rowid" \
 	" CROSS JOIN articles a ON a.id = articles_fts.rowid" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
@@ -107,14 +122,11 @@
 	" AND articles_fts.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)" \
 	outer_order
 
-/* Ranked (store_topk.c): scoring a match costs a microsecond or two, so
- * "the" in a million articles would take seconds.  Only the :window matches
- * added last are candidates (FTS5 gives rowids in order without sorting, and
- * stops there; -1 takes them all), each with what its score is made of; the
- * row is read only when a filter needs it, and then from the narrow index
- * articles_search_state (schema/001_init.sql). */
-#define RANK_TERMS "nd_rank_terms(articles_fts, " RANK_WEIGHTS ")"
-#define CANDIDATES " ORDER BY articles_fts.rowid DESC LIMIT :window"
+/* Ranked by scoring every match (store_topk.c; a common word has a list
+ * instead, store_lists.c): each candidate with what its score is made of;
+ * the row is read only when a filter needs it, and then from the narrow
+ * index articles_search_state (schema/001_init.sql). */
+#define RANK_TERMS "nd_rank_terms(articles_fts, " RANK_WEIGHTS_SQL ")"
 /* the page store_topk.c chose, [[id, rank], ...]: materialized, or a pass
  * over the matches would parse the JSON again for each */
 #define CHOSEN_PAGE \
@@ -127,7 +139,7 @@
 	" FROM articles_fts JOIN articles a INDEXED BY articles_search_state" \
 	" ON a.id = articles_fts.rowid" \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS order PAGE ")" \
-	hits("1", "0", order)
+	hits("1", order)
 
 /* The same with --dedupe: the page is taken from the first of each group.
  * The rank is computed before the grouping (FTS5 cannot run nd_rank inside a
@@ -142,17 +154,17 @@
 	" a.published_at AS published_at," COPY_WINDOW(inner_order) " FROM matched a)," \
 	" page AS (SELECT a.id AS id, a.rank AS rank, a.copies AS copies" \
 	" FROM hits a WHERE a.nth = 1" page_order PAGE ")" \
-	hits("page.copies", "0", outer_order)
+	hits("page.copies", outer_order)
 
 #define SEARCH_FILTER_ONLY \
-	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1, 0" \
+	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1" \
 	" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE 1" SEARCH_FILTERS
 
 #define SEARCH_FILTER_ONLY_DEDUPE(order) \
 	"WITH hits AS (SELECT a.id AS id, " COPY_WINDOW(order) \
 	" FROM articles a WHERE 1" SEARCH_FILTERS ")" \
-	" SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, hits.copies, 0" \
+	" SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, hits.copies" \
 	" FROM hits JOIN articles a ON a.id = hits.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id WHERE hits.nth = 1" order
 
@@ -252,19 +264,19 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_RANK_CANDIDATES] =
 		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
 		" WHERE articles_fts MATCH :match" BY_PROVIDER_SET("+articles_fts.rowid")
-		SET_FILTERS("+articles_fts.rowid") CANDIDATES,
+		SET_FILTERS("+articles_fts.rowid"),
 	[ST_RANK_CANDIDATES_FILTERED] =
 		"SELECT a.id, " RANK_TERMS ", a.is_archived"
 		" FROM articles_fts JOIN articles a INDEXED BY articles_search_state"
 		" ON a.id = articles_fts.rowid"
-		" WHERE articles_fts MATCH :match" SEARCH_FILTERS CANDIDATES,
+		" WHERE articles_fts MATCH :match" SEARCH_FILTERS,
 	[ST_RANK_ARCHIVED] =
 		"SELECT is_archived FROM articles INDEXED BY articles_search_state WHERE id = ?1",
 	/* FTS5's own record of each row's length in tokens, a varint per column */
 	[ST_RANK_LENGTH] = "SELECT sz FROM articles_fts_docsize WHERE id = ?1",
 	/* the page store_topk.c chose: [[id, rank], ...] in order */
-	[ST_SEARCH_PAGE] = CHOSEN_PAGE PAGE_HITS("1", ":ranked", " ORDER BY page.n"),
-	[ST_SEARCH_PAGE_SCAN] = CHOSEN_PAGE PAGE_HITS_SCAN("1", ":ranked", " ORDER BY page.n"),
+	[ST_SEARCH_PAGE] = CHOSEN_PAGE PAGE_HITS("1", " ORDER BY page.n"),
+	[ST_SEARCH_PAGE_SCAN] = CHOSEN_PAGE PAGE_HITS_SCAN("1", " ORDER BY page.n"),
 	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC, PAGE_HITS),
 	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC, PAGE_HITS),
 	[ST_SEARCH_DATE_DESC_SCAN] = SEARCH_MATCH(BY_DATE_DESC, PAGE_HITS_SCAN),
@@ -347,4 +359,53 @@ const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO articles_trigram (articles_trigram, rank) VALUES ('integrity-check', 1)",
 	[ST_CHECK_FAILED] = "SELECT path, message FROM sources WHERE status = 'failed' ORDER BY path",
 	[ST_CHECK_PATHS] = "SELECT path FROM sources ORDER BY path",
+
+	/* the ranking tables (store_terms.c, schema/002_ranking.sql) */
+	[ST_META_GET] = "SELECT value FROM _newsdb_meta WHERE key = ?1",
+	[ST_META_PUT] =
+		"INSERT INTO _newsdb_meta (key, value) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* FTS5's averages record: row count and tokens per column */
+	[ST_FTS_TOTALS] = "SELECT block FROM articles_fts_data WHERE id = 1",
+	[ST_TERM_ROWS] =
+		"SELECT rowid, nd_term_freq(articles_fts, " RANK_WEIGHTS_SQL "),"
+		" nd_row_length(articles_fts) FROM articles_fts WHERE articles_fts MATCH ?1",
+	[ST_TERM_ADD] =
+		"INSERT INTO _newsdb_terms (term, docs) VALUES (?1, ?2)"
+		" ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs"
+		" RETURNING id, docs, bound, listed",
+	[ST_TERM_UPDATE] =
+		"UPDATE _newsdb_terms SET docs = docs + ?2 WHERE term = ?1"
+		" RETURNING id, docs, bound, listed",
+	[ST_TERM_DELETE] = "DELETE FROM _newsdb_terms WHERE id = ?1",
+	[ST_TERM_SET_LIST] = "UPDATE _newsdb_terms SET bound = ?2, listed = ?3 WHERE id = ?1",
+	[ST_TERM_GET] = "SELECT id, docs, bound, listed FROM _newsdb_terms WHERE term = ?1",
+	/* which rows of a word's list (:ids, in score order) a ranked page may hold */
+	[ST_LIST_FILTER] =
+		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
+		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
+	[ST_LIST_PUT] =
+		"INSERT OR REPLACE INTO _newsdb_rank_lists (term_id, article, freq, length)"
+		" VALUES (?1, ?2, ?3, ?4)",
+	[ST_LIST_DELETE] = "DELETE FROM _newsdb_rank_lists WHERE term_id = ?1 AND article = ?2",
+	[ST_LIST_CLEAR] = "DELETE FROM _newsdb_rank_lists WHERE term_id = ?1",
+	[ST_LIST_READ] =
+		"SELECT article, freq, length FROM _newsdb_rank_lists WHERE term_id = ?1"
+		" ORDER BY article",
+	/* what the transaction took out of the word index, and put in */
+	[ST_TERMS_OLD_ROWS] = "SELECT id, title, excerpt, body FROM temp.newsdb_fts_old ORDER BY id",
+	[ST_TERMS_NEW_ROWS] =
+		"SELECT id, title, excerpt, body FROM main.articles"
+		" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id",
+	[ST_TERMS_COMMON] =
+		"SELECT id, term, docs, bound, listed FROM _newsdb_terms WHERE docs >= ?1 ORDER BY term",
+	/* both ways: words the table miscounts or lacks, words it has that the index has not */
+	[ST_CHECK_TERMS] =
+		"SELECT v.term, v.doc, coalesce(t.docs, 0) FROM temp.newsdb_vocab v"
+		" LEFT JOIN _newsdb_terms t ON t.term = v.term WHERE t.docs IS NOT v.doc"
+		" UNION ALL SELECT t.term, 0, t.docs FROM _newsdb_terms t"
+		" WHERE NOT EXISTS (SELECT 1 FROM temp.newsdb_vocab v WHERE v.term = t.term)",
+	[ST_CHECK_STRAY_LISTS] =
+		"SELECT count(*) FROM _newsdb_rank_lists l WHERE NOT EXISTS (SELECT 1 FROM _newsdb_terms t"
+		" WHERE t.id = l.term_id AND t.bound IS NOT NULL) HAVING count(*) > 0",
 };

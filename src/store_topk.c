@@ -95,26 +95,6 @@ static int by_rank(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The sum of a blob of SQLite varints (FTS5's docsize record: one per column). */
-static int64_t varint_sum(const unsigned char *p, int n)
-{
-	int64_t sum = 0;
-	int i = 0;
-	while (i < n) {
-		uint64_t v = 0;
-		int k = 0;
-		bool more = true;
-		for (; more && k < 8 && i < n; k++) {
-			v = (v << 7) | (p[i] & 0x7f);
-			more = p[i++] & 0x80;
-		}
-		if (more && i < n)
-			v = (v << 8) | p[i++];
-		sum += (int64_t)v;
-	}
-	return sum;
-}
-
 /* Runs a one-row lookup by id: SQLITE_ROW (read *out, then reset it),
  * SQLITE_DONE, or a negative status. */
 static int look_up(struct nd_store *s, enum stmt_id which, int64_t id, sqlite3_stmt **out,
@@ -146,7 +126,7 @@ static int score_candidate(struct nd_store *s, const struct window *w, struct ca
 	}
 	if ((rc = look_up(s, ST_RANK_LENGTH, c->id, &st, err)) < 0)
 		return rc;
-	int64_t n_tokens = rc == SQLITE_ROW ? varint_sum(sqlite3_column_blob(st, 0),
+	int64_t n_tokens = rc == SQLITE_ROW ? store_varint_sum(sqlite3_column_blob(st, 0),
 							 sqlite3_column_bytes(st, 0))
 					    : 0;
 	sqlite3_reset(st);
@@ -207,7 +187,6 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 		window_release(&w);
 		return store_fail(s, err, "search failed");
 	}
-	page->considered = (int64_t)w.n;
 	if (w.n)
 		qsort(w.rows, w.n, sizeof(*w.rows), by_bound);
 

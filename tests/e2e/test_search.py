@@ -510,7 +510,7 @@ class Ordering(SearchDb):
         for word in ("power", "apps", "microsoft", "sensetime", "zebrafish"):
             expected = self.fts5_order(f'"{word}"')
             self.assertGreater(len(expected), 0, word)
-            hits = self.hits(word, "--window", "0")
+            hits = self.hits(word)
             self.assertEqual([h["id"] for h in hits], [i for i, _ in expected], word)
             for h, (_, rank) in zip(hits, expected):
                 self.assertAlmostEqual(h["rank"], rank, places=9, msg=word)
@@ -555,40 +555,14 @@ class Ordering(SearchDb):
                              "--format", "json").json()
             self.assertEqual(sum(h["copies"] for h in groups), len(by_date), sort)
 
-    def test_window_ranks_the_matches_added_last(self):
+    def test_every_match_is_ranked(self):
+        # no window: the whole order, and no note about one
         expected = self.fts5_order('"power"')
         self.assertGreater(len(expected), 40)
-        newest = set(sorted(i for i, _ in expected)[-25:])
-        r = self.run_newsdb("search", "power", "--window", "25", "-n", "0", "--format", "json")
-        self.assertEqual(r.code, 0, r)
-        self.assertEqual([h["id"] for h in r.json()], [i for i, _ in expected if i in newest])
-        self.assertRegex(r.err, r"note: ranked the 25 matches added last; there may be more")
-        # pages come from the same window
-        page = self.ok("search", "power", "--window", "25", "-n", "5", "--offset", "5",
-                       "--format", "json").json()
-        self.assertEqual([h["id"] for h in page],
-                         [i for i, _ in expected if i in newest][5:10])
-
-    def test_default_window_holds_the_corpus(self):
-        expected = self.fts5_order('"power"')
         r = self.run_newsdb("search", "power", "-n", "0", "--format", "json")
         self.assertEqual([h["id"] for h in r.json()], [i for i, _ in expected])
         self.assertNotIn("note", r.err)
-        # a window larger than the matches, or none, says nothing either
-        for window in (str(len(expected) + 1), "0"):
-            r = self.run_newsdb("search", "power", "--window", window, "-n", "3")
-            self.assertEqual(r.code, 0, r)
-            self.assertEqual(len(r.out.strip().split("\n\n")), 3, r)
-            self.assertNotIn("note", r.err, window)
-
-    def test_sort_date_and_dedupe_see_every_match(self):
-        everything = set(self.ids("power", "--window", "0"))
-        self.assertEqual(set(self.ids("power", "--window", "5", "--sort", "date")), everything)
-        copies = sum(h["copies"] for h in self.hits("power", "--window", "5", "--dedupe"))
-        self.assertEqual(copies, len(everything))
-
-    def test_window_must_be_a_number(self):
-        r = self.run_newsdb("search", "power", "--window", "many")
+        r = self.run_newsdb("search", "power", "--window", "5")
         self.assertEqual(r.code, 2, r)
         self.assertIn("--window", r.err)
 

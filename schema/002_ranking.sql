@@ -1,0 +1,44 @@
+-- newsdb schema, version 2: what makes ranked search exact and fast at any
+-- archive size (src/store_terms.c keeps it; docs/schema.md explains it).
+--
+-- bm25 needs, for each word of a query, how many rows hold it, and ranking
+-- a common word needs the rows where it weighs most: FTS5 keeps neither
+-- ready (it counts a word's rows by reading all of them, and it scores
+-- every match before it knows the best).
+
+-- Small facts newsdb keeps about the file (a key per row).
+CREATE TABLE IF NOT EXISTS _newsdb_meta (
+    key    TEXT PRIMARY KEY,
+    value
+) WITHOUT ROWID;
+
+-- Every word of the word index (articles_fts, as its tokenizer writes it)
+-- with the number of rows that hold it: exactly FTS5's own count.  A word in
+-- at least 2000 rows also has a list of the rows where it weighs most
+-- (_newsdb_rank_lists); `bound` is then the highest weight any row not in
+-- the list can have (bm25's term-frequency part at the average length of
+-- _newsdb_meta 'rank_avgdl'), and `listed` the list's length.  A word with
+-- no list has both NULL.
+CREATE TABLE _newsdb_terms (
+    id      INTEGER PRIMARY KEY,
+    term    TEXT NOT NULL UNIQUE,
+    docs    INTEGER NOT NULL CHECK (docs >= 0),
+    bound   REAL,
+    listed  INTEGER
+);
+
+-- The rows where a common word weighs most: its weighted count in the row
+-- (10 a title, 4 an excerpt, 1 a body occurrence: the rank weights) and the
+-- row's length in tokens, what bm25 needs of the row.
+CREATE TABLE _newsdb_rank_lists (
+    term_id  INTEGER NOT NULL,
+    article  INTEGER NOT NULL,
+    freq     INTEGER NOT NULL,
+    length   INTEGER NOT NULL,
+    PRIMARY KEY (term_id, article)
+) WITHOUT ROWID;
+
+-- 'pending' when there are articles the ranking tables do not describe yet
+-- (an upgraded database): the next import or optimize builds them.
+INSERT INTO _newsdb_meta (key, value)
+    SELECT 'rank_state', CASE WHEN EXISTS (SELECT 1 FROM articles) THEN 'pending' ELSE 'ready' END;
