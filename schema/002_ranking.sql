@@ -12,13 +12,14 @@ CREATE TABLE IF NOT EXISTS _newsdb_meta (
     value
 ) WITHOUT ROWID;
 
--- Every word of the word index (articles_fts, as its tokenizer writes it)
--- with the number of rows that hold it: exactly FTS5's own count.  A word in
--- at least 2000 rows also has a list of the rows where it weighs most
--- (_newsdb_rank_lists); `bound` is then the highest weight any row not in
--- the list can have (bm25's term-frequency part at the average length of
--- _newsdb_meta 'rank_avgdl'), and `listed` the list's length.  A word with
--- no list has both NULL.
+-- The common words of the word index (articles_fts, as its tokenizer writes
+-- them: in at least 2000 rows) with the number of rows that hold each,
+-- exactly FTS5's own count, and a list of the rows where the word weighs
+-- most (_newsdb_rank_lists): `bound` is the highest weight a row not in the
+-- list can have (bm25's term-frequency part at the average length of
+-- _newsdb_meta 'rank_avgdl'), `listed` the list's length.  A word its own
+-- MATCH cannot find (a Porter stem that stems further) has listed = -1 and
+-- no bound: searches score its every match.
 CREATE TABLE _newsdb_terms (
     id      INTEGER PRIMARY KEY,
     term    TEXT NOT NULL UNIQUE,
@@ -36,6 +37,14 @@ CREATE TABLE _newsdb_rank_lists (
     freq     INTEGER NOT NULL,
     length   INTEGER NOT NULL,
     PRIMARY KEY (term_id, article)
+) WITHOUT ROWID;
+
+-- Every word with the number of rows that held it when last written: how
+-- newsdb tells that a word became common.  Written now and then, not in
+-- every commit, so after a kill it may be behind; never used for a score.
+CREATE TABLE _newsdb_term_counts (
+    term  TEXT PRIMARY KEY,
+    docs  INTEGER NOT NULL CHECK (docs >= 0)
 ) WITHOUT ROWID;
 
 -- 'pending' when there are articles the ranking tables do not describe yet

@@ -273,6 +273,7 @@ void nd_store_close(struct nd_store *s)
 	if (!s)
 		return;
 	store_sources_release(s);
+	store_terms_close(s);
 	for (int k = 0; k < ST_COUNT; k++)
 		sqlite3_finalize(s->stmts[k]);
 	if (s->db && s->mode == ND_STORE_WRITE)
@@ -386,6 +387,8 @@ int nd_store_commit(struct nd_store *s, struct nd_error *err)
 	}
 	if (!rc)
 		rc = exec(s, "COMMIT", err, "cannot commit");
+	if (!rc)
+		store_terms_committed(s);
 	if (rc)
 		nd_store_rollback(s);
 	schema_triggers(s, 1);
@@ -397,6 +400,7 @@ void nd_store_rollback(struct nd_store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	store_sources_written(s);
+	store_terms_forget(s);
 	schema_triggers(s, 1);
 }
 

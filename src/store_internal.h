@@ -35,7 +35,8 @@ enum stmt_id {
 	ST_STATS, ST_PER_MONTH, ST_PER_YEAR, ST_PROVIDERS_BY_COUNT, ST_PROVIDERS_BY_NAME,
 	ST_TOPICS_BY_COUNT, ST_TOPICS_BY_NAME, ST_CHECK_INTEGRITY, ST_CHECK_FOREIGN_KEYS,
 	ST_CHECK_FTS, ST_CHECK_TRIGRAM, ST_CHECK_FAILED, ST_CHECK_PATHS,
-	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_ADD, ST_TERM_UPDATE,
+	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
+	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
 	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
@@ -44,12 +45,14 @@ enum stmt_id {
 
 struct source_cache;
 struct ranked_page;
+struct term_session;
 
 struct nd_store {
 	sqlite3 *db;
 	enum nd_store_mode mode;
 	sqlite3_stmt *stmts[ST_COUNT];
 	struct source_cache *sources; /* store_sources.c */
+	struct term_session *terms;   /* store_terms.c */
 };
 
 /* store_sources.c: every write to sources calls store_sources_written, so
@@ -112,16 +115,22 @@ double rank_idf(int64_t n_rows, int64_t hits);
  * most (store_terms.c): ranking one of them reads its list, not every
  * match.  Fewer, and scoring every match is as quick.  A list keeps its
  * RANK_LIST_KEEP heaviest rows, grows with heavier new ones, and is cut
- * back when it passes twice that.  (_newsdb_meta can set others for a
+ * back when it passes three times that.  (_newsdb_meta can set others for a
  * database: store_terms.c.) */
 #define RANK_LIST_MIN_DOCS 2000
-#define RANK_LIST_KEEP 1000
+#define RANK_LIST_KEEP 500
 
 /* store_terms.c: the ranking tables (schema/002_ranking.sql).  sync runs in
  * each commit, after the word index took the transaction's rows and before
  * the TEMP tables of store.c are cleared; rebuild makes them anew from the
  * word index; check reports each way they differ from it. */
 int store_terms_sync(struct nd_store *s, struct nd_error *err);
+/* After COMMIT: what sync held back for the transaction becomes the
+ * session's.  forget drops everything the session knows (after a rollback,
+ * or when the tables are rebuilt); close first writes the counts it holds. */
+void store_terms_committed(struct nd_store *s);
+void store_terms_forget(struct nd_store *s);
+int store_terms_close(struct nd_store *s);
 /* store.c: rebuild in a transaction of its own, if they are not built yet
  * or `always`. */
 int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err);

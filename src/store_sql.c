@@ -370,13 +370,20 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_TERM_ROWS] =
 		"SELECT rowid, nd_term_freq(articles_fts, " RANK_WEIGHTS_SQL "),"
 		" nd_row_length(articles_fts) FROM articles_fts WHERE articles_fts MATCH ?1",
-	[ST_TERM_ADD] =
-		"INSERT INTO _newsdb_terms (term, docs) VALUES (?1, ?2)"
-		" ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs"
-		" RETURNING id, docs, bound, listed",
-	[ST_TERM_UPDATE] =
-		"UPDATE _newsdb_terms SET docs = docs + ?2 WHERE term = ?1"
-		" RETURNING id, docs, bound, listed",
+	[ST_TERM_INSERT] = "INSERT INTO _newsdb_terms (term, docs) VALUES (?1, ?2) RETURNING id",
+	[ST_TERM_UPDATE] = "UPDATE _newsdb_terms SET docs = docs + ?2 WHERE id = ?1",
+	[ST_TERMS_ALL] = "SELECT id, term, docs, bound, listed FROM _newsdb_terms",
+	[ST_TERMS_FROM_COUNTS] =
+		"INSERT INTO _newsdb_terms (term, docs) SELECT term, docs FROM _newsdb_term_counts"
+		" WHERE docs >= ?1",
+	[ST_COUNT_GET] = "SELECT docs FROM _newsdb_term_counts WHERE term = ?1",
+	[ST_COUNT_SET] =
+		"INSERT INTO _newsdb_term_counts (term, docs) VALUES (?1, ?2)"
+		" ON CONFLICT (term) DO UPDATE SET docs = excluded.docs",
+	[ST_COUNT_ADD] =
+		"INSERT INTO _newsdb_term_counts (term, docs) VALUES (?1, max(?2, 0))"
+		" ON CONFLICT (term) DO UPDATE SET docs = max(docs + ?2, 0)",
+	[ST_VOCAB_DOCS] = "SELECT doc FROM temp.newsdb_vocab WHERE term = ?1",
 	[ST_TERM_DELETE] = "DELETE FROM _newsdb_terms WHERE id = ?1",
 	[ST_TERM_SET_LIST] = "UPDATE _newsdb_terms SET bound = ?2, listed = ?3 WHERE id = ?1",
 	[ST_TERM_GET] = "SELECT id, docs, bound, listed FROM _newsdb_terms WHERE term = ?1",
@@ -399,12 +406,13 @@ const char *const store_sql[ST_COUNT] = {
 		" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id",
 	[ST_TERMS_COMMON] =
 		"SELECT id, term, docs, bound, listed FROM _newsdb_terms WHERE docs >= ?1 ORDER BY term",
-	/* both ways: words the table miscounts or lacks, words it has that the index has not */
+	/* a common word the table miscounts; one it lost (its count says common) */
 	[ST_CHECK_TERMS] =
-		"SELECT v.term, v.doc, coalesce(t.docs, 0) FROM temp.newsdb_vocab v"
-		" LEFT JOIN _newsdb_terms t ON t.term = v.term WHERE t.docs IS NOT v.doc"
-		" UNION ALL SELECT t.term, 0, t.docs FROM _newsdb_terms t"
-		" WHERE NOT EXISTS (SELECT 1 FROM temp.newsdb_vocab v WHERE v.term = t.term)",
+		"SELECT t.term, coalesce(v.doc, 0), t.docs FROM _newsdb_terms t"
+		" LEFT JOIN temp.newsdb_vocab v ON v.term = t.term WHERE v.doc IS NOT t.docs"
+		" UNION ALL SELECT v.term, v.doc, 0 FROM temp.newsdb_vocab v WHERE v.doc >= ?1"
+		" AND NOT EXISTS (SELECT 1 FROM _newsdb_terms t WHERE t.term = v.term)"
+		" AND (SELECT c.docs FROM _newsdb_term_counts c WHERE c.term = v.term) >= ?1",
 	[ST_CHECK_STRAY_LISTS] =
 		"SELECT count(*) FROM _newsdb_rank_lists l WHERE NOT EXISTS (SELECT 1 FROM _newsdb_terms t"
 		" WHERE t.id = l.term_id AND t.bound IS NOT NULL) HAVING count(*) > 0",

@@ -111,84 +111,155 @@ static void doc_release(struct doc *d)
 	free(d->words);
 }
 
-/* ---- what one transaction changed, word by word ---- */
+/* ---- the words a session has touched ---- */
 
+/* What a transaction did to an article's entry for a word with a list. */
 struct posting {
 	int64_t article, freq, length; /* freq < 0: the article lost the word */
 };
 
-struct change {
+/*
+ * One word, as this connection knows it.  A common word mirrors its row of
+ * _newsdb_terms (exact, kept in each commit).  Another word's count lives
+ * in _newsdb_term_counts, only to tell when the word becomes common: it is
+ * read on first use, and what later commits add is kept here (`pending`)
+ * and written now and then (flush_counts), not in every commit, which would
+ * be a write for each distinct word of each transaction.  A kill loses what
+ * was pending: the count comes out low, and the word gets its list later
+ * than it could, never a wrong page (searches for a word with no list
+ * score every match).
+ */
+struct word {
 	char *term;
 	int len;
-	int64_t delta; /* rows gained minus rows lost */
+	bool common;      /* a row of _newsdb_terms */
+	int64_t id, docs; /* common: the row */
+	double bound;
+	bool has_list;    /* common: bound is set (listed >= 0) */
+	int64_t listed;
+	bool loaded;      /* not common: stored was read */
+	int64_t stored, pending;
+	/* this transaction: */
+	int64_t delta;
 	struct posting *p;
 	size_t n, cap;
+	bool touched;
 };
 
-struct changes {
-	struct change *slots; /* open addressing; term NULL when empty */
+struct term_session {
+	struct word **slots; /* open addressing by term */
 	size_t n, cap;
+	struct word **touched; /* by this transaction */
+	size_t n_touched, cap_touched;
+	size_t n_pending;      /* words with pending != 0 */
+	bool loaded;           /* the common words were read */
 };
 
-static struct change *change_for(struct changes *m, const char *term, int len)
+/* Words with unwritten counts held at most: about 100 bytes each. */
+#define MAX_PENDING 30000
+
+static struct word **slot_of(struct term_session *t, const char *term, int len)
 {
-	if (2 * (m->n + 1) > m->cap) {
-		struct changes grown = { nd_xcalloc(m->cap ? 2 * m->cap : 1024, sizeof(struct change)),
-					 0, m->cap ? 2 * m->cap : 1024 };
-		for (size_t k = 0; k < m->cap; k++) {
-			struct change *c = &m->slots[k];
-			if (!c->term)
-				continue;
-			size_t i = nd_hash64(c->term, (size_t)c->len) & (grown.cap - 1);
-			while (grown.slots[i].term)
-				i = (i + 1) & (grown.cap - 1);
-			grown.slots[i] = *c;
-		}
-		grown.n = m->n;
-		free(m->slots);
-		*m = grown;
-	}
-	size_t i = nd_hash64(term, (size_t)len) & (m->cap - 1);
-	for (;; i = (i + 1) & (m->cap - 1)) {
-		struct change *c = &m->slots[i];
-		if (!c->term) {
-			*c = (struct change){ .term = nd_xstrndup(term, (size_t)len), .len = len };
-			m->n++;
-			return c;
-		}
-		if (c->len == len && !memcmp(c->term, term, (size_t)len))
-			return c;
+	size_t i = nd_hash64(term, (size_t)len) & (t->cap - 1);
+	for (;; i = (i + 1) & (t->cap - 1)) {
+		struct word *w = t->slots[i];
+		if (!w || (w->len == len && !memcmp(w->term, term, (size_t)len)))
+			return &t->slots[i];
 	}
 }
 
-static void change_add(struct change *c, struct posting p)
+static struct word *word_get(struct term_session *t, const char *term, int len)
 {
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 4;
-		c->p = nd_xrealloc(c->p, c->cap * sizeof(*c->p));
+	if (2 * (t->n + 1) > t->cap) {
+		struct word **old = t->slots;
+		size_t old_cap = t->cap;
+		t->cap = t->cap ? 2 * t->cap : 4096;
+		t->slots = nd_xcalloc(t->cap, sizeof(*t->slots));
+		for (size_t k = 0; k < old_cap; k++)
+			if (old[k])
+				*slot_of(t, old[k]->term, old[k]->len) = old[k];
+		free(old);
 	}
-	c->p[c->n++] = p;
+	struct word **slot = slot_of(t, term, len);
+	if (!*slot) {
+		*slot = nd_xcalloc(1, sizeof(**slot));
+		(*slot)->term = nd_xstrndup(term, (size_t)len);
+		(*slot)->len = len;
+		t->n++;
+	}
+	return *slot;
 }
 
-static void changes_release(struct changes *m)
+static void word_free(struct word *w)
 {
-	for (size_t k = 0; k < m->cap; k++) {
-		free(m->slots[k].term);
-		free(m->slots[k].p);
+	free(w->term);
+	free(w->p);
+	free(w);
+}
+
+/* Forgets the words that are not common (their counts were written). */
+static void forget_others(struct term_session *t)
+{
+	struct word **old = t->slots;
+	size_t old_cap = t->cap;
+	t->slots = nd_xcalloc(t->cap, sizeof(*t->slots));
+	t->n = 0;
+	for (size_t k = 0; k < old_cap; k++) {
+		if (!old[k])
+			continue;
+		if (old[k]->common) {
+			*slot_of(t, old[k]->term, old[k]->len) = old[k];
+			t->n++;
+		} else {
+			word_free(old[k]);
+		}
 	}
-	free(m->slots);
+	free(old);
+	t->n_pending = 0;
+}
+
+void store_terms_forget(struct nd_store *s)
+{
+	struct term_session *t = s->terms;
+	if (!t)
+		return;
+	for (size_t k = 0; k < t->cap; k++)
+		if (t->slots[k])
+			word_free(t->slots[k]);
+	free(t->slots);
+	free(t->touched);
+	free(t);
+	s->terms = NULL;
+}
+
+static void touch(struct term_session *t, struct word *w)
+{
+	if (w->touched)
+		return;
+	if (t->n_touched == t->cap_touched) {
+		t->cap_touched = t->cap_touched ? 2 * t->cap_touched : 1024;
+		t->touched = nd_xrealloc(t->touched, t->cap_touched * sizeof(*t->touched));
+	}
+	t->touched[t->n_touched++] = w;
+	w->touched = true;
+}
+
+static void posting_add(struct word *w, struct posting p)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 4;
+		w->p = nd_xrealloc(w->p, w->cap * sizeof(*w->p));
+	}
+	w->p[w->n++] = p;
 }
 
 static int by_term(const void *a, const void *b)
 {
-	const struct change *x = a, *y = b;
-	if (!x->term || !y->term)
-		return !x->term - !y->term;
+	const struct word *x = *(struct word *const *)a, *y = *(struct word *const *)b;
 	int n = x->len < y->len ? x->len : y->len;
 	int c = memcmp(x->term, y->term, (size_t)n);
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
-
 /* ---- the weights ---- */
 
 double rank_tf(double freq, double length, double avgdl)
@@ -355,8 +426,10 @@ static int list_put(struct nd_store *s, int64_t term_id, const struct scored *r,
 	return store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables");
 }
 
+/* Writes a word's list state, and into `mirror` (its struct word) when
+ * there is one. */
 static int term_set_list(struct nd_store *s, int64_t term_id, bool has_list, double bound,
-			 int64_t listed, struct nd_error *err)
+			 int64_t listed, struct word *mirror, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_TERM_SET_LIST, err);
 	if (!st)
@@ -365,13 +438,19 @@ static int term_set_list(struct nd_store *s, int64_t term_id, bool has_list, dou
 	if (has_list)
 		sqlite3_bind_double(st, 2, bound);
 	sqlite3_bind_int64(st, 3, listed);
+	if (mirror) {
+		mirror->has_list = has_list;
+		mirror->bound = bound;
+		mirror->listed = listed;
+	}
 	return store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables");
 }
 
 /* Keeps the p->keep heaviest of rows[0..n) (sorted by_weight) as the
  * list; the bound is the heaviest left out, or `bound` if that is more. */
 static int list_write(struct nd_store *s, const struct list_params *p, int64_t term_id,
-		      struct scored *rows, size_t n, double bound, struct nd_error *err)
+		      struct scored *rows, size_t n, double bound, struct word *mirror,
+		      struct nd_error *err)
 {
 	size_t keep = n < (size_t)p->keep ? n : (size_t)p->keep;
 	if (keep < n && rows[keep].weight > bound)
@@ -379,7 +458,7 @@ static int list_write(struct nd_store *s, const struct list_params *p, int64_t t
 	int rc = ND_STORE_OK;
 	for (size_t k = 0; k < keep && !rc; k++)
 		rc = list_put(s, term_id, &rows[k], err);
-	return rc ? rc : term_set_list(s, term_id, true, bound, (int64_t)keep, err);
+	return rc ? rc : term_set_list(s, term_id, true, bound, (int64_t)keep, mirror, err);
 }
 
 /* Builds the list of a word that reached p->min_docs rows.  The
@@ -388,7 +467,7 @@ static int list_write(struct nd_store *s, const struct list_params *p, int64_t t
  * of could never be bounded (its rows stay unlisted: listed = -1, bound
  * NULL, and searches for it score every match). */
 static int list_build(struct nd_store *s, const struct list_params *p, int64_t term_id,
-		      const char *term, int64_t docs, struct nd_error *err)
+		      const char *term, int64_t docs, struct word *mirror, struct nd_error *err)
 {
 	struct scored *rows = NULL;
 	int64_t n = term_rows(s, term, &rows, p->avgdl0, err);
@@ -396,27 +475,27 @@ static int list_build(struct nd_store *s, const struct list_params *p, int64_t t
 		return (int)n;
 	int rc;
 	if (n != docs) {
-		rc = term_set_list(s, term_id, false, 0, -1, err);
+		rc = term_set_list(s, term_id, false, 0, -1, mirror, err);
 	} else {
 		qsort(rows, (size_t)n, sizeof(*rows), by_weight);
 		rc = exec_id(s, ST_LIST_CLEAR, term_id, err);
 		if (!rc)
-			rc = list_write(s, p, term_id, rows, (size_t)n, 0.0, err);
+			rc = list_write(s, p, term_id, rows, (size_t)n, 0.0, mirror, err);
 	}
 	free(rows);
 	return rc;
 }
 
-/* A list that grew past twice p->keep goes back to its heaviest p->keep;
- * the bound rises to the heaviest row it lets go. */
+/* A list that grew past three times p->keep goes back to its heaviest
+ * p->keep; the bound rises to the heaviest row it lets go. */
 static int list_trim(struct nd_store *s, const struct list_params *p, int64_t term_id,
-		     double bound, struct nd_error *err)
+		     double bound, struct word *mirror, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_READ, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_int64(st, 1, term_id);
-	size_t n = 0, cap = 2 * (size_t)p->keep + 64;
+	size_t n = 0, cap = 3 * (size_t)p->keep + 64;
 	struct scored *rows = nd_xmalloc(cap * sizeof(*rows));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -428,12 +507,19 @@ static int list_trim(struct nd_store *s, const struct list_params *p, int64_t te
 		n++;
 	}
 	int status = store_finish(s, st, rc, err, "cannot read the ranking tables");
+	size_t keep = n < (size_t)p->keep ? n : (size_t)p->keep;
 	if (!status) {
 		qsort(rows, n, sizeof(*rows), by_weight);
-		status = exec_id(s, ST_LIST_CLEAR, term_id, err);
+		if (keep < n && rows[keep].weight > bound)
+			bound = rows[keep].weight;
+	}
+	/* only what goes is written: the rows kept stay where they are */
+	for (size_t k = keep; k < n && !status; k++) {
+		int gone = list_delete(s, term_id, rows[k].article, err);
+		status = gone < 0 ? gone : 0;
 	}
 	if (!status)
-		status = list_write(s, p, term_id, rows, n, bound, err);
+		status = term_set_list(s, term_id, true, bound, (int64_t)keep, mirror, err);
 	free(rows);
 	return status;
 }
@@ -463,60 +549,34 @@ static int params_get(struct nd_store *s, struct list_params *p, struct nd_error
 	return store_meta_put(s, "rank_avgdl", NULL, p->avgdl0, err);
 }
 
-/* One word's changes: its row count, its list, or a list it now needs. */
-static int apply_change(struct nd_store *s, const struct list_params *p,
-			const struct change *c, struct nd_error *err)
+static const char vocab_sql[] =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.newsdb_vocab USING fts5vocab(main, articles_fts, row)";
+
+/* The common words, read once per connection (a few thousand at most). */
+static int load_common(struct nd_store *s, struct term_session *t, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, c->delta > 0 ? ST_TERM_ADD : ST_TERM_UPDATE, err);
+	sqlite3_stmt *st = store_stmt(s, ST_TERMS_ALL, err);
 	if (!st)
 		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, c->term, c->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c->delta);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) /* a word the tables never had: check reports it */
-		return store_finish(s, st, rc, err, "cannot write the ranking tables");
-	if (rc != SQLITE_ROW)
-		return store_finish(s, st, rc, err, "cannot write the ranking tables");
-	int64_t id = sqlite3_column_int64(st, 0), docs = sqlite3_column_int64(st, 1);
-	bool listed = sqlite3_column_type(st, 2) != SQLITE_NULL;
-	double bound = sqlite3_column_double(st, 2);
-	int64_t length = sqlite3_column_int64(st, 3);
-	bool unlistable = sqlite3_column_type(st, 3) != SQLITE_NULL && length < 0;
-	sqlite3_reset(st);
-
-	if (docs <= 0) {
-		rc = exec_id(s, ST_LIST_CLEAR, id, err);
-		return rc ? rc : exec_id(s, ST_TERM_DELETE, id, err);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct word *w = word_get(t, (const char *)sqlite3_column_text(st, 1),
+					  sqlite3_column_bytes(st, 1));
+		w->common = true;
+		w->id = sqlite3_column_int64(st, 0);
+		w->docs = sqlite3_column_int64(st, 2);
+		w->has_list = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		w->bound = sqlite3_column_double(st, 3);
+		w->listed = sqlite3_column_int64(st, 4);
 	}
-	if (!listed) {
-		if (unlistable || docs < p->min_docs)
-			return ND_STORE_OK;
-		return list_build(s, p, id, c->term, docs, err);
-	}
-	/* an article that changed lost its old entry first (postings in order) */
-	for (size_t k = 0; k < c->n; k++) {
-		const struct posting *q = &c->p[k];
-		if (q->freq < 0) {
-			if ((rc = list_delete(s, id, q->article, err)) < 0)
-				return rc;
-			length -= rc;
-			continue;
-		}
-		struct scored r = { q->article, q->freq, q->length, 0 };
-		if (rank_tf((double)r.freq, (double)r.length, p->avgdl0) <= bound)
-			continue;
-		if ((rc = list_put(s, id, &r, err)))
-			return rc;
-		length++;
-	}
-	if (length > 2 * p->keep)
-		return list_trim(s, p, id, bound, err);
-	return term_set_list(s, id, true, bound, length, err);
+	t->loaded = rc == SQLITE_DONE;
+	return store_finish(s, st, rc, err, "cannot read the ranking tables");
 }
 
-/* Adds one article's words to the changes: lost (old text) or gained. */
+/* Adds the words of the rows of `which` to the session: lost (old text)
+ * or gained; entries only for words with a list. */
 static int note_rows(struct nd_store *s, enum stmt_id which, bool gained,
-		     struct store_tokenizer *tok, struct changes *m, struct nd_error *err)
+		     struct store_tokenizer *tok, struct term_session *t, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, which, err);
 	if (!st)
@@ -528,31 +588,145 @@ static int note_rows(struct nd_store *s, enum stmt_id which, bool gained,
 		if ((rc = doc_read(&d, tok, st)) != SQLITE_OK)
 			break;
 		for (size_t k = 0; k < d.n; k++) {
-			struct change *c = change_for(m, word_text(&d, &d.words[k]), d.words[k].len);
-			c->delta += gained ? 1 : -1;
-			change_add(c, (struct posting){ article, gained ? d.words[k].freq : -1,
-							d.length });
+			struct word *w = word_get(t, word_text(&d, &d.words[k]), d.words[k].len);
+			w->delta += gained ? 1 : -1;
+			if (w->has_list)
+				posting_add(w, (struct posting){ article, gained ? d.words[k].freq : -1,
+								 d.length });
+			touch(t, w);
 		}
 	}
 	doc_release(&d);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return store_finish(s, st, SQLITE_DONE, err, "cannot update the ranking tables");
-	return store_finish(s, st, rc, err, "cannot update the ranking tables");
+	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
+			    "cannot update the ranking tables");
 }
 
-static int apply_changes(struct nd_store *s, struct changes *m, struct nd_error *err)
+static int exec_text_int(struct nd_store *s, enum stmt_id which, const struct word *w,
+			 int64_t n, struct nd_error *err)
 {
-	struct list_params p;
-	int rc = params_get(s, &p, err);
-	if (rc)
-		return rc;
-	/* in term order: each write lands next to the one before */
-	qsort(m->slots, m->cap, sizeof(*m->slots), by_term);
-	for (size_t k = 0; k < m->n && !rc; k++) {
-		const struct change *c = &m->slots[k];
-		if (c->delta != 0 || c->n)
-			rc = apply_change(s, &p, c, err);
+	sqlite3_stmt *st = store_stmt(s, which, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, w->term, w->len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, n);
+	return store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables");
+}
+
+/* One row of a statement on the word (?1, and ?2 = arg if it has one), as
+ * an integer: *out, or `none` when there is no row. */
+static int word_number(struct nd_store *s, enum stmt_id which, const struct word *w, int64_t arg,
+		       int64_t none, int64_t *out, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, which, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, w->term, w->len, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, arg);
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : none;
+	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
+			    "cannot read the ranking tables");
+}
+
+/* A common word's transaction: its row count, then its list. */
+static int apply_common(struct nd_store *s, const struct list_params *p, struct word *w,
+			struct nd_error *err)
+{
+	int rc = ND_STORE_OK;
+	if (w->delta) {
+		sqlite3_stmt *st = store_stmt(s, ST_TERM_UPDATE, err);
+		if (!st)
+			return ND_STORE_ERROR;
+		sqlite3_bind_int64(st, 1, w->id);
+		sqlite3_bind_int64(st, 2, w->delta);
+		if ((rc = store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables")))
+			return rc;
+		w->docs += w->delta;
+		w->delta = 0;
 	}
+	if (w->docs <= 0) { /* gone from the index: an ordinary word again */
+		if ((rc = exec_id(s, ST_LIST_CLEAR, w->id, err)) ||
+		    (rc = exec_id(s, ST_TERM_DELETE, w->id, err)) ||
+		    (rc = exec_text_int(s, ST_COUNT_SET, w, 0, err)))
+			return rc;
+		*w = (struct word){ .term = w->term, .len = w->len, .p = w->p, .cap = w->cap,
+				    .loaded = true, .touched = w->touched };
+		return ND_STORE_OK;
+	}
+	if (!w->has_list)
+		return ND_STORE_OK;
+	/* an article that changed lost its old entry first (postings in order) */
+	int64_t length = w->listed;
+	for (size_t k = 0; k < w->n; k++) {
+		const struct posting *q = &w->p[k];
+		if (q->freq < 0) {
+			if ((rc = list_delete(s, w->id, q->article, err)) < 0)
+				return rc;
+			length -= rc;
+			continue;
+		}
+		struct scored r = { q->article, q->freq, q->length, 0 };
+		if (rank_tf((double)r.freq, (double)r.length, p->avgdl0) <= w->bound)
+			continue;
+		if ((rc = list_put(s, w->id, &r, err)))
+			return rc;
+		length++;
+	}
+	w->n = 0;
+	if (length > 3 * p->keep)
+		return list_trim(s, p, w->id, w->bound, w, err);
+	return length == w->listed ? ND_STORE_OK
+				   : term_set_list(s, w->id, true, w->bound, length, w, err);
+}
+
+/* Another word: becomes common when its count reaches p->min_docs.  The
+ * count is then taken from the word index itself (fts5vocab), so a count
+ * that came out low or high after a kill is set right here. */
+static int apply_other(struct nd_store *s, const struct list_params *p, struct word *w,
+		       struct nd_error *err)
+{
+	int rc;
+	if (!w->loaded) {
+		if ((rc = word_number(s, ST_COUNT_GET, w, 0, 0, &w->stored, err)))
+			return rc;
+		w->loaded = true;
+	}
+	if (w->stored + w->pending + w->delta < p->min_docs)
+		return ND_STORE_OK; /* the delta waits for the commit */
+	int64_t docs;
+	if ((rc = sqlite3_exec(s->db, vocab_sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return store_fail(s, err, "cannot update the ranking tables");
+	if ((rc = word_number(s, ST_VOCAB_DOCS, w, 0, 0, &docs, err)) ||
+	    (rc = exec_text_int(s, ST_COUNT_SET, w, docs, err)))
+		return rc;
+	w->stored = docs;
+	w->pending = w->delta = 0;
+	if (docs < p->min_docs)
+		return ND_STORE_OK;
+	/* the row first: list_build fills in its list, or marks it unlistable */
+	if ((rc = word_number(s, ST_TERM_INSERT, w, docs, 0, &w->id, err)))
+		return rc;
+	w->common = true;
+	w->docs = docs;
+	return list_build(s, p, w->id, w->term, docs, w, err);
+}
+
+/* Writes the counts the session holds and forgets the words they belong to. */
+static int flush_counts(struct nd_store *s, struct term_session *t, struct nd_error *err)
+{
+	struct word **v = nd_xmalloc((t->n + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t k = 0; k < t->cap; k++)
+		if (t->slots[k] && !t->slots[k]->common && t->slots[k]->pending)
+			v[n++] = t->slots[k];
+	qsort(v, n, sizeof(*v), by_term);
+	int rc = ND_STORE_OK;
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = exec_text_int(s, ST_COUNT_ADD, v[k], v[k]->pending, err);
+	free(v);
+	if (!rc)
+		forget_others(t);
 	return rc;
 }
 
@@ -562,44 +736,92 @@ int store_terms_sync(struct nd_store *s, struct nd_error *err)
 	int rc = store_rank_state(s, &ready, err);
 	if (rc || !ready) /* not built yet: the build will see these rows */
 		return rc;
+	if (!s->terms)
+		s->terms = nd_xcalloc(1, sizeof(*s->terms));
+	struct term_session *t = s->terms;
+	struct list_params p;
+	if ((rc = params_get(s, &p, err)) || (!t->loaded && (rc = load_common(s, t, err))))
+		return rc;
+	if (t->n_pending >= MAX_PENDING && (rc = flush_counts(s, t, err)))
+		return rc;
 	struct store_tokenizer tok;
 	if (store_tokenizer_open(s->db, true, &tok) != SQLITE_OK) {
 		store_tokenizer_close(&tok);
 		nd_error_set(err, 0, 0, "cannot update the ranking tables: no porter tokenizer");
 		return ND_STORE_ERROR;
 	}
-	struct changes m = { 0 };
-	rc = note_rows(s, ST_TERMS_OLD_ROWS, false, &tok, &m, err);
+	rc = note_rows(s, ST_TERMS_OLD_ROWS, false, &tok, t, err);
 	if (!rc)
-		rc = note_rows(s, ST_TERMS_NEW_ROWS, true, &tok, &m, err);
+		rc = note_rows(s, ST_TERMS_NEW_ROWS, true, &tok, t, err);
 	store_tokenizer_close(&tok);
-	if (!rc && m.n)
-		rc = apply_changes(s, &m, err);
-	changes_release(&m);
+	/* in term order: each write lands next to the one before */
+	qsort(t->touched, t->n_touched, sizeof(*t->touched), by_term);
+	for (size_t k = 0; k < t->n_touched && !rc; k++) {
+		struct word *w = t->touched[k];
+		rc = w->common ? apply_common(s, &p, w, err) : apply_other(s, &p, w, err);
+	}
+	return rc;
+}
+
+void store_terms_committed(struct nd_store *s)
+{
+	struct term_session *t = s->terms;
+	if (!t)
+		return;
+	for (size_t k = 0; k < t->n_touched; k++) {
+		struct word *w = t->touched[k];
+		if (!w->common && w->delta) {
+			t->n_pending += w->pending == 0;
+			w->pending += w->delta;
+			t->n_pending -= w->pending == 0;
+		}
+		w->delta = 0;
+		w->touched = false;
+	}
+	t->n_touched = 0;
+}
+
+int store_terms_close(struct nd_store *s)
+{
+	struct term_session *t = s->terms;
+	int rc = ND_STORE_OK;
+	if (t && t->n_pending && sqlite3_get_autocommit(s->db) &&
+	    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		struct nd_error err;
+		nd_error_clear(&err);
+		rc = flush_counts(s, t, &err);
+		if (rc || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	store_terms_forget(s);
 	return rc;
 }
 
 /* ---- building from scratch, and checking ---- */
-
-static const char vocab_sql[] =
-	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.newsdb_vocab USING fts5vocab(main, articles_fts, row)";
 
 int store_terms_rebuild(struct nd_store *s, struct nd_error *err)
 {
 	static const char *const steps[] = {
 		"DELETE FROM main._newsdb_rank_lists",
 		"DELETE FROM main._newsdb_terms",
+		"DELETE FROM main._newsdb_term_counts",
 		"DELETE FROM main._newsdb_meta WHERE key = 'rank_avgdl'",
 		vocab_sql,
 		/* FTS5 counts each word's rows itself, in one pass over the index */
-		"INSERT INTO main._newsdb_terms (term, docs) SELECT term, doc FROM temp.newsdb_vocab",
+		"INSERT INTO main._newsdb_term_counts (term, docs) SELECT term, doc FROM temp.newsdb_vocab",
 	};
+	store_terms_forget(s);
 	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
 		if (sqlite3_exec(s->db, steps[k], NULL, NULL, NULL) != SQLITE_OK)
 			return store_fail(s, err, "cannot build the ranking tables");
 	struct list_params p;
 	int rc = params_get(s, &p, err);
-	sqlite3_stmt *st = rc ? NULL : store_stmt(s, ST_TERMS_COMMON, err);
+	sqlite3_stmt *st = rc ? NULL : store_stmt(s, ST_TERMS_FROM_COUNTS, err);
+	if (st) {
+		sqlite3_bind_int64(st, 1, p.min_docs);
+		rc = store_finish(s, st, sqlite3_step(st), err, "cannot build the ranking tables");
+	}
+	st = rc ? NULL : store_stmt(s, ST_TERMS_COMMON, err);
 	if (!rc && !st)
 		rc = ND_STORE_ERROR;
 	if (st)
@@ -620,7 +842,7 @@ int store_terms_rebuild(struct nd_store *s, struct nd_error *err)
 	const char *term = terms.data;
 	for (size_t k = 0; k < n && !rc; k++, term += strlen(term) + 1) {
 		const int64_t *v = (const int64_t *)ids.data + 2 * k;
-		rc = list_build(s, &p, v[0], term, v[1], err);
+		rc = list_build(s, &p, v[0], term, v[1], NULL, err);
 	}
 	nd_buf_release(&ids);
 	nd_buf_release(&terms);
@@ -719,10 +941,14 @@ int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struc
 		return store_fail(s, err, "cannot check the ranking tables");
 	int64_t problems = 0;
 	char detail[512];
+	struct list_params p;
+	if ((rc = params_get(s, &p, err)))
+		return rc;
 	/* the row counts, against FTS5's own */
 	sqlite3_stmt *st = store_stmt(s, ST_CHECK_TERMS, err);
 	if (!st)
 		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, p.min_docs);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(detail, sizeof(detail),
 			 "_newsdb_terms: word '%s' is in %lld rows of the word index, the table says %lld (rebuild with 'newsdb optimize')",
@@ -745,12 +971,9 @@ int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struc
 	}
 	if ((rc = store_finish(s, st, rc, err, "cannot check the ranking tables")))
 		return rc;
-	struct list_params p;
-	if ((rc = params_get(s, &p, err)))
-		return rc;
 	if (!(st = store_stmt(s, ST_TERMS_COMMON, err)))
 		return ND_STORE_ERROR;
-	sqlite3_bind_int64(st, 1, p.min_docs);
+	sqlite3_bind_int64(st, 1, 0); /* all: a word can fall below the threshold */
 	struct nd_buf rows = ND_BUF_INIT, terms = ND_BUF_INIT;
 	size_t n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
