@@ -15,7 +15,7 @@ _newsdb_options() {
         show | check) echo '-f --format -h --help' ;;
         stats) echo '--by -f --format -h --help' ;;
         providers | topics) echo '-s --sort -n --limit -f --format -h --help' ;;
-        export) echo '-f --format --force -h --help' ;;
+        export) echo '-f --format --force --index --chunk-bytes --changed-since -h --help' ;;
         optimize) echo '-h --help' ;;
     esac
 }
@@ -25,7 +25,7 @@ _newsdb_formats() {
     case $1 in
         search | providers | topics) echo 'text json ndjson csv tsv' ;;
         show | stats | check) echo 'text json' ;;
-        export) echo 'ndjson files' ;;
+        export) echo 'ndjson files opensearch' ;;
     esac
 }
 
@@ -115,7 +115,8 @@ _newsdb() {
             _newsdb_listed topics 1
             return 0
             ;;
-        -j | --jobs | -n | --limit | --offset | --since | --until)
+        -j | --jobs | -n | --limit | --offset | --since | --until | --index | \
+        --chunk-bytes | --changed-since)
             return 0
             ;;
     esac

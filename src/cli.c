@@ -96,6 +96,17 @@ char *cli_printable(const char *s)
 	return nd_buf_detach(&b);
 }
 
+int cli_load_article(const struct nd_cli *cli, struct nd_store *store, int64_t id,
+		     struct nd_article *a)
+{
+	struct nd_error err;
+	nd_error_clear(&err);
+	if (nd_store_article_load(store, id, a, &err) == ND_STORE_OK)
+		return 0;
+	cli_error(cli, "cannot read article %lld: %s", (long long)id, err.msg);
+	return -1;
+}
+
 int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out)
 {
 	struct nd_error err;

@@ -50,6 +50,11 @@ char *cli_printable(const char *s);
  * exit status to return. */
 int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out);
 
+/* Loads article `id` into *a (release it in any case), printing what went
+ * wrong; 0 or -1. */
+int cli_load_article(const struct nd_cli *cli, struct nd_store *store, int64_t id,
+		     struct nd_article *a);
+
 /* Parses --format's value; prints a usage error and returns ND_EXIT_USAGE
  * when it is not one of `allowed` (a list like "text, json"). */
 int cli_parse_format(const struct nd_cli *cli, const char *command, const char *value,

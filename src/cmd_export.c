@@ -1,7 +1,8 @@
 /*
  * cmd_export.c: `newsdb export`: every archived article back out, as NDJSON
  * on stdout or as a folder of front-matter files from which `import` builds
- * the same database again.
+ * the same database again; or, with --format opensearch, as a feed for a
+ * search cluster (cmd_export_bulk.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "emit.h"
+#include "export_bulk.h"
 
 #define SLUG_MAX 60
 
@@ -30,21 +32,45 @@ static void usage(FILE *out)
 		"Importing the files again gives a database with the same content.\n"
 		"\n"
 		"Formats:\n"
-		"  ndjson   one JSON object per article and line on stdout (the default);\n"
-		"           the text of the article file, if any, is under \"body\"\n"
-		"  files    one front-matter file per article under DIR, named\n"
-		"           DIR/YYYY/MM/ID-TITLE.md (DIR/undated/... when it has no date);\n"
-		"           DIR is created when missing and must be empty unless --force\n"
+		"  ndjson      one JSON object per article and line on stdout (the default);\n"
+		"              the text of the article file, if any, is under \"body\"\n"
+		"  files       one front-matter file per article under DIR, named\n"
+		"              DIR/YYYY/MM/ID-TITLE.md (DIR/undated/... when it has no date);\n"
+		"              DIR is created when missing and must be empty unless --force\n"
+		"  opensearch  the body of an OpenSearch or Elasticsearch _bulk request: for\n"
+		"              each article an action line {\"index\":{\"_index\":NAME,\"_id\":ID}}\n"
+		"              and its document (url, title, excerpt, body, published_at,\n"
+		"              provider {name, domain}, topics, images, related, type,\n"
+		"              category, quality, heat, is_published); ID is the first 128\n"
+		"              bits of the SHA-256 of the canonical URL in hex, the same in\n"
+		"              every database of the same files.  On stdout, or with DIR as\n"
+		"              files DIR/bulk-000001.ndjson, ... of at most --chunk-bytes each\n"
+		"              (DIR must be new or empty).  The last line on stderr ends\n"
+		"              with '--changed-since N': what to pass next time\n"
 		"\n"
 		"Options:\n"
-		"  -f, --format FMT   ndjson (default) or files\n"
-		"      --force        write into a DIR that is not empty, replacing files\n"
-		"                     of the same name\n"
-		"  -h, --help         show this help\n"
+		"  -f, --format FMT       ndjson (default), files or opensearch\n"
+		"      --force            files: write into a DIR that is not empty, replacing\n"
+		"                         files of the same name\n"
+		"      --index NAME       opensearch: the index of every action (default news);\n"
+		"                         {year} in NAME becomes the article's year (undated\n"
+		"                         when it has none): --index 'news-{year}'\n"
+		"      --chunk-bytes N    opensearch with DIR: at most N bytes a file (default\n"
+		"                         100000000, under the engines' 100mb request limit);\n"
+		"                         an action is never split from its document, and one\n"
+		"                         larger than N alone gets a file of its own, with a\n"
+		"                         warning\n"
+		"      --changed-since N  opensearch: only what changed after change number N\n"
+		"                         (printed by the feed before): an index action for\n"
+		"                         each article added or changed, a delete action for\n"
+		"                         each one pruned or no longer given by any file\n"
+		"  -h, --help             show this help\n"
 		"\n"
 		"Examples:\n"
 		"  newsdb export > articles.ndjson\n"
 		"  newsdb export --format files ~/news-export\n"
+		"  newsdb export --format opensearch --index news feed/\n"
+		"  newsdb export --format opensearch --changed-since 48213 feed-2/\n"
 		"\n"
 		"Exit status: 0 everything was written; 1 the database could not be read\n"
 		"or a file could not be written; 2 usage error (including a DIR that is\n"
@@ -190,12 +216,8 @@ static int on_article(int64_t id, void *ctx)
 {
 	struct export_run *run = ctx;
 	struct nd_article a;
-	struct nd_error err;
-	nd_error_clear(&err);
-	int rc = nd_store_article_load(run->store, id, &a, &err);
-	if (rc != ND_STORE_OK) {
-		cli_error(run->cli, "cannot read article %lld: %s", (long long)id, err.msg);
-	} else {
+	int rc = cli_load_article(run->cli, run->store, id, &a);
+	if (rc == 0) {
 		nd_buf_reset(&run->text);
 		if (run->dir) {
 			nd_emit_frontmatter(&a, &run->text);
@@ -217,8 +239,10 @@ static int on_article(int64_t id, void *ctx)
 }
 
 /* Makes DIR ready: created when missing, refused when it has files and
- * --force was not given.  Returns an exit status. */
-static int prepare_dir(const struct export_run *run)
+ * --force was not given (a feed never takes --force: a chunk left over
+ * from an older feed in the folder would be sent again).  Returns an exit
+ * status. */
+static int prepare_dir(const struct export_run *run, bool feed)
 {
 	char *dir = cli_printable(run->dir);
 	int rc = ND_EXIT_OK;
@@ -227,6 +251,10 @@ static int prepare_dir(const struct export_run *run)
 		cli_error(run->cli, "cannot use '%s' as the export folder: %s", dir,
 			  strerror(errno));
 		rc = ND_EXIT_FAILED;
+	} else if (has && feed) {
+		rc = cli_usage_error(run->cli, "export",
+				     "'%s' is not empty; a feed goes into a new or empty folder, so that no older chunk is sent with it",
+				     dir);
 	} else if (has && !run->force) {
 		rc = cli_usage_error(run->cli, "export",
 				     "'%s' is not empty; choose a new or empty folder, or add --force to write into it (replacing files of the same name)",
@@ -236,29 +264,98 @@ static int prepare_dir(const struct export_run *run)
 	return rc;
 }
 
+enum export_format { FMT_NDJSON, FMT_FILES, FMT_OPENSEARCH };
+enum { OPT_FORCE = 256, OPT_INDEX, OPT_CHUNK, OPT_SINCE };
+
+/* The options of --format opensearch, and whether they go together. */
+static int parse_feed_option(struct nd_cli *cli, int c, struct bulk_opts *bulk)
+{
+	switch (c) {
+	case OPT_INDEX:
+		bulk->index = optarg;
+		return ND_EXIT_OK;
+	case OPT_CHUNK:
+		return cli_parse_int(cli, "export", "--chunk-bytes", optarg, 1, INT64_MAX,
+				     &bulk->chunk_bytes);
+	default:
+		return cli_parse_int(cli, "export", "--changed-since", optarg, 0, INT64_MAX,
+				     &bulk->since);
+	}
+}
+
+static int check_feed_options(struct nd_cli *cli, enum export_format fmt, bool feed_options,
+			      bool chunked, const struct export_run *run, struct bulk_opts *bulk)
+{
+	if (fmt != FMT_OPENSEARCH)
+		return feed_options ? cli_usage_error(cli, "export",
+						      "--index, --chunk-bytes and --changed-since are for --format opensearch")
+				    : ND_EXIT_OK;
+	if (run->force)
+		return cli_usage_error(cli, "export",
+				       "--force is for --format files; a feed goes into a new or empty DIR");
+	if (chunked && !run->dir)
+		return cli_usage_error(cli, "export", "--chunk-bytes needs a DIR to write the files to");
+	/* the name as it will be, with a year where {year} is */
+	struct nd_buf name = ND_BUF_INIT;
+	const char *at = strstr(bulk->index, ND_BULK_YEAR);
+	if (at)
+		nd_buf_addf(&name, "%.*s2021%s", (int)(at - bulk->index), bulk->index,
+			    at + strlen(ND_BULK_YEAR));
+	const char *problem = bulk_index_problem(at ? name.data : bulk->index);
+	nd_buf_release(&name);
+	if (problem) {
+		char *shown = cli_printable(bulk->index);
+		int rc = cli_usage_error(cli, "export", "'%s' cannot name an index: %s", shown,
+					 problem);
+		free(shown);
+		return rc;
+	}
+	bulk->dir = run->dir;
+	return ND_EXIT_OK;
+}
+
 int cmd_export(struct nd_cli *cli, int argc, char **argv)
 {
-	enum { OPT_FORCE = 256 };
 	static const struct option options[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "index", required_argument, NULL, OPT_INDEX },
+		{ "chunk-bytes", required_argument, NULL, OPT_CHUNK },
+		{ "changed-since", required_argument, NULL, OPT_SINCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const formats[] = {
+		[FMT_NDJSON] = "ndjson", [FMT_FILES] = "files", [FMT_OPENSEARCH] = "opensearch",
+	};
 	struct export_run run = { .cli = cli };
-	bool files = false;
+	struct bulk_opts bulk = {
+		.index = "news", .chunk_bytes = ND_BULK_CHUNK_DEFAULT, .since = -1,
+	};
+	enum export_format fmt = FMT_NDJSON;
+	bool feed_options = false, chunked = false;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "ndjson") && strcmp(optarg, "files"))
+			for (fmt = FMT_NDJSON; fmt <= FMT_OPENSEARCH; fmt++)
+				if (!strcmp(optarg, formats[fmt]))
+					break;
+			if (fmt > FMT_OPENSEARCH)
 				return cli_usage_error(cli, "export",
-						       "unknown format '%s' (choose ndjson or files)",
+						       "unknown format '%s' (choose ndjson, files or opensearch)",
 						       optarg);
-			files = !strcmp(optarg, "files");
 			break;
 		case OPT_FORCE:
 			run.force = true;
+			break;
+		case OPT_INDEX:
+		case OPT_CHUNK:
+		case OPT_SINCE:
+			feed_options = true;
+			chunked = chunked || c == OPT_CHUNK;
+			if ((rc = parse_feed_option(cli, c, &bulk)))
+				return rc;
 			break;
 		case 'h':
 			usage(stdout);
@@ -270,16 +367,23 @@ int cmd_export(struct nd_cli *cli, int argc, char **argv)
 	if (argc - optind > 1)
 		return cli_usage_error(cli, "export", "give at most one DIR");
 	run.dir = optind < argc ? argv[optind] : NULL;
-	if (files && !run.dir)
+	if (fmt == FMT_FILES && !run.dir)
 		return cli_usage_error(cli, "export", "--format files needs a DIR to write to");
-	if (!files && run.dir)
+	if (fmt == FMT_NDJSON && run.dir)
 		return cli_usage_error(cli, "export",
-				       "ndjson goes to stdout; DIR is for --format files");
+				       "ndjson goes to stdout; DIR is for --format files or opensearch");
 	if (run.dir && !run.dir[0])
 		return cli_usage_error(cli, "export", "DIR is empty");
+	if ((rc = check_feed_options(cli, fmt, feed_options, chunked, &run, &bulk)))
+		return rc;
 	if ((rc = cli_open_store(cli, ND_STORE_READ, &run.store)))
 		return rc;
-	if (run.dir && (rc = prepare_dir(&run))) {
+	if (run.dir && (rc = prepare_dir(&run, fmt == FMT_OPENSEARCH))) {
+		nd_store_close(run.store);
+		return rc;
+	}
+	if (fmt == FMT_OPENSEARCH) {
+		rc = export_bulk(cli, run.store, &bulk);
 		nd_store_close(run.store);
 		return rc;
 	}

@@ -17,7 +17,8 @@
 #define MAX_DEPTH 32
 
 struct nd_printer {
-	FILE *out;
+	FILE *out;              /* NULL: lines go to sink */
+	struct nd_buf *sink;
 	enum nd_format fmt;
 	int depth;              /* open lists/maps, the top-level list included */
 	bool first[MAX_DEPTH];  /* nothing written yet inside this container */
@@ -54,17 +55,36 @@ struct nd_printer *nd_printer_new(FILE *out, enum nd_format fmt)
 	return p;
 }
 
+struct nd_printer *nd_printer_new_buf(struct nd_buf *out, enum nd_format fmt)
+{
+	struct nd_printer *p = nd_printer_new(NULL, fmt);
+	p->sink = out;
+	return p;
+}
+
 void nd_printer_free(struct nd_printer *p)
 {
 	if (!p)
 		return;
 	while (p->depth > 0)
 		nd_printer_end(p);
-	fflush(p->out);
+	if (p->out)
+		fflush(p->out);
 	nd_buf_release(&p->json);
 	nd_buf_release(&p->header);
 	nd_buf_release(&p->row);
 	free(p);
+}
+
+/* Every line of output, with its newline. */
+static void put_line(struct nd_printer *p, const char *line)
+{
+	if (p->out) {
+		fprintf(p->out, "%s\n", line);
+	} else {
+		nd_buf_adds(p->sink, line);
+		nd_buf_addc(p->sink, '\n');
+	}
 }
 
 static bool tabular(const struct nd_printer *p)
@@ -131,10 +151,10 @@ static void json_sep(struct nd_printer *p)
 static void value_done(struct nd_printer *p)
 {
 	if (p->fmt == ND_FORMAT_NDJSON && p->depth == 1) {
-		fprintf(p->out, "%s\n", nd_buf_str(&p->json));
+		put_line(p, nd_buf_str(&p->json));
 		nd_buf_reset(&p->json);
 	} else if (p->fmt == ND_FORMAT_JSON && p->depth == 0) {
-		fprintf(p->out, "%s\n", nd_buf_str(&p->json));
+		put_line(p, nd_buf_str(&p->json));
 		nd_buf_reset(&p->json);
 	} else if (tabular(p) && p->depth == 2) {
 		/* a nested value inside a row: its JSON is the cell */
@@ -195,9 +215,9 @@ void nd_printer_end(struct nd_printer *p)
 		value_done(p);
 	} else if (tabular(p) && p->depth == 1) {
 		if (!p->header_done)
-			fprintf(p->out, "%s\n", nd_buf_str(&p->header));
+			put_line(p, nd_buf_str(&p->header));
 		p->header_done = true;
-		fprintf(p->out, "%s\n", nd_buf_str(&p->row));
+		put_line(p, nd_buf_str(&p->row));
 	}
 }
 

@@ -23,6 +23,11 @@ struct nd_printer;
 
 /* fmt must not be ND_FORMAT_TEXT.  Writes to out; caller keeps out open. */
 struct nd_printer *nd_printer_new(FILE *out, enum nd_format fmt);
+/* The same, appending the output to out instead (so its size is known
+ * before it is written anywhere); the caller owns out and may take and
+ * reset what is in it between items. */
+struct nd_buf;
+struct nd_printer *nd_printer_new_buf(struct nd_buf *out, enum nd_format fmt);
 void nd_printer_free(struct nd_printer *p); /* finishes the output; accepts NULL */
 
 void nd_printer_begin_list(struct nd_printer *p);

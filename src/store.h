@@ -180,6 +180,29 @@ int nd_store_article_sources(struct nd_store *s, int64_t id, nd_source_fn fn, vo
 typedef int (*nd_id_fn)(int64_t id, void *ctx);
 int nd_store_archived_ids(struct nd_store *s, nd_id_fn fn, void *ctx, struct nd_error *err);
 
+/* ---- the OpenSearch feed (export --format opensearch) ---- */
+
+/*
+ * Starts the read transaction of a feed: every read until nd_store_feed_end
+ * sees the same committed state.  *last is the number of the last change in
+ * it, the --changed-since of the next feed: every change committed later
+ * has a higher number (a counter kept by the import, not a clock).
+ */
+int nd_store_feed_begin(struct nd_store *s, int64_t *last, struct nd_error *err);
+void nd_store_feed_end(struct nd_store *s);
+
+/*
+ * What changed after change number `since`, in URL order: fn gets a
+ * canonical URL and the id of its archived article, or 0 when it is no
+ * longer archived (a deletion).  By URL, each URL once, with year "".  By
+ * year, once for each year ("YYYY" of published_at, "" undated) the URL
+ * was in that changed: its id for the year it has now, 0 for a year it
+ * left.  fn may stop the walk by returning non-zero.
+ */
+typedef int (*nd_feed_fn)(const char *url, const char *year, int64_t id, void *ctx);
+int nd_store_feed_changes(struct nd_store *s, int64_t since, bool by_year, nd_feed_fn fn,
+			  void *ctx, struct nd_error *err);
+
 /* ---- overview (stats, providers, topics) ---- */
 
 struct nd_stats {

@@ -40,6 +40,9 @@ enum stmt_id {
 	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
+	/* the feed's change log (store_feed.c) */
+	ST_FEED_PUT, ST_FEED_LEAVE_YEARS, ST_FEED_LEFT, ST_FEED_BEGIN, ST_FEED_LAST, ST_FEED_END,
+	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
 	ST_COUNT
 };
 
@@ -217,6 +220,15 @@ int store_newest_source(struct nd_store *s, int64_t article_id, const char *path
  * mtime: the mark is committed with the change that calls for it, so even a
  * crash before the re-read cannot lose it. */
 int store_mark_stale(struct nd_store *s, const char *path, struct nd_error *err);
+
+/* store_feed.c, the feed's change log, written in the savepoint of the
+ * change: an archived article was stored with these values (url and
+ * published_at, "" when undated)... */
+int store_feed_put(struct nd_store *s, const char *url, const char *published_at,
+		   struct nd_error *err);
+/* ...or article `id` may have left the archive (is_archived 0 now): its
+ * rows become deletions.  Nothing happens when it is still archived. */
+int store_feed_left(struct nd_store *s, int64_t id, struct nd_error *err);
 
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];

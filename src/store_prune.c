@@ -106,10 +106,15 @@ int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, nd_path_fn r
 	free(paths);
 	if (rc == ND_STORE_OK)
 		rc = name_rereads(s, articles, n, reread, ctx, err);
+	if (rc == ND_STORE_OK)
+		rc = run_changes(s, ST_REFRESH_ARCHIVED, NULL, err);
+	/* the articles that lost their last file leave the feed, while their
+	 * rows (and URLs) are still there */
+	for (size_t k = 0; k < n && rc == ND_STORE_OK; k++)
+		if (articles[k])
+			rc = store_feed_left(s, articles[k], err);
 	free(articles);
 	if (rc)
-		return rc;
-	if ((rc = run_changes(s, ST_REFRESH_ARCHIVED, NULL, err)))
 		return rc;
 	/* a forgotten article's links may have been the only ones to others */
 	for (int64_t changes = 1; changes > 0;) {

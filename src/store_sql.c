@@ -177,6 +177,13 @@
 #define BY_RANK " ORDER BY a.is_archived DESC, a.rank, a.id"
 #define BY_PAGE_RANK " ORDER BY a.is_archived DESC, page.rank, a.id"
 
+/* The feed's change log, _newsdb_feed (schema/004_feed.sql).  The change
+ * number is max + 1 inside the import's write transaction: writers take
+ * turns, so a change committed after an export read the log always gets a
+ * number above every one that export saw (no clock involved). */
+#define FEED_NEXT_SEQ "(SELECT coalesce(max(seq), 0) + 1 FROM _newsdb_feed)"
+#define FEED_NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
 const char *const store_sql[ST_COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT file",
 	[ST_RELEASE] = "RELEASE file",
@@ -416,4 +423,34 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_CHECK_STRAY_LISTS] =
 		"SELECT count(*) FROM _newsdb_rank_lists l WHERE NOT EXISTS (SELECT 1 FROM _newsdb_terms t"
 		" WHERE t.id = l.term_id AND t.bound IS NOT NULL) HAVING count(*) > 0",
+	/* the feed's change log */
+	[ST_FEED_PUT] =
+		"INSERT INTO _newsdb_feed (url, year, seq, changed_at, live)"
+		" VALUES (?1, substr(?2, 1, 4), " FEED_NEXT_SEQ ", " FEED_NOW ", 1)"
+		" ON CONFLICT (url, year) DO UPDATE SET seq = excluded.seq,"
+		" changed_at = excluded.changed_at, live = 1",
+	/* a date moved to another year takes the article out of the old one */
+	[ST_FEED_LEAVE_YEARS] =
+		"UPDATE _newsdb_feed SET live = 0, seq = " FEED_NEXT_SEQ ", changed_at = " FEED_NOW
+		" WHERE url = ?1 AND year <> substr(?2, 1, 4) AND live = 1",
+	[ST_FEED_LEFT] =
+		"UPDATE _newsdb_feed SET live = 0, seq = " FEED_NEXT_SEQ ", changed_at = " FEED_NOW
+		" WHERE live = 1 AND url = (SELECT url FROM articles WHERE id = ?1 AND is_archived = 0)",
+	/* one read transaction: the last change number and the rows exported
+	 * come from the same snapshot */
+	[ST_FEED_BEGIN] = "BEGIN",
+	[ST_FEED_LAST] = "SELECT coalesce(max(seq), 0) FROM _newsdb_feed",
+	[ST_FEED_END] = "COMMIT",
+	/* whether the article is archived now decides index or delete, so an
+	 * URL changed many times since is sent once, as it is now.  INDEXED BY:
+	 * left to itself the planner walks the whole log in URL order to skip
+	 * the sort, and a feed of a few changes would read millions of rows */
+	[ST_FEED_BY_URL] =
+		"SELECT c.url, '', a.id FROM (SELECT DISTINCT url FROM _newsdb_feed"
+		" INDEXED BY _newsdb_feed_by_seq WHERE seq > ?1) c"
+		" LEFT JOIN articles a ON a.url = c.url AND a.is_archived = 1 ORDER BY c.url",
+	[ST_FEED_BY_YEAR] =
+		"SELECT f.url, f.year, a.id FROM _newsdb_feed f INDEXED BY _newsdb_feed_by_seq"
+		" LEFT JOIN articles a ON a.url = f.url AND a.is_archived = 1 AND f.live = 1"
+		" WHERE f.seq > ?1 ORDER BY f.url, f.year",
 };

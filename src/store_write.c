@@ -408,6 +408,8 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	bool fresh = !*id;
 	if ((rc = run_id(s, st, id, err, "cannot store the article")))
 		return rc;
+	if ((rc = store_feed_put(s, a->url, a->published_at, err)))
+		return rc;
 	if ((rc = put_children(s, *id, fresh, a, err)))
 		return rc;
 	return put_related(s, *id, fresh, a, err);
@@ -423,13 +425,16 @@ static int previous_article(struct nd_store *s, const char *path, int64_t *id,
 	return run_id(s, st, id, err, "cannot read sources");
 }
 
+/* An article that lost a file may have lost its last: then it leaves the
+ * archive, and the feed. */
 static int refresh_archived(struct nd_store *s, int64_t article_id, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_SET_ARCHIVED, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_int64(st, 1, article_id);
-	return run(s, st, err, "cannot update an article");
+	int rc = run(s, st, err, "cannot update an article");
+	return rc ? rc : store_feed_left(s, article_id, err);
 }
 
 static int put_file(struct nd_store *s, const struct nd_file_result *f,

@@ -22,6 +22,7 @@ BASH_COMPLETION = os.path.join(ROOT, "completions", "newsdb.bash")
 ZSH_COMPLETION = os.path.join(ROOT, "completions", "_newsdb")
 SCHEMA = os.path.join(ROOT, "schema", "001_init.sql")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "schema.md")
+FEED_TEMPLATE = os.path.join(ROOT, "share", "newsdb", "opensearch-template.json")
 
 SEED_URL = "https://siliconangle.com/2021/12/29/chinas-largest-ai-firm-sensetime-raises-700m-hong-kong-ipo/"
 # what `meson install` must put under the prefix, and the file it comes from
@@ -30,10 +31,14 @@ INSTALLED = {
     "share/man/man1/newsdb.1": MAN_PAGE,
     "share/bash-completion/completions/newsdb": BASH_COMPLETION,
     "share/zsh/site-functions/_newsdb": ZSH_COMPLETION,
+    "share/newsdb/opensearch-template.json": FEED_TEMPLATE,
 }
 USER_TABLES = {"articles", "providers", "provider_images", "topics", "article_topics",
                "images", "article_images", "related_links", "sources"}
 FTS_TABLES = {"articles_fts", "articles_trigram"}
+# newsdb's own bookkeeping, named apart with a leading _newsdb_
+BOOKKEEPING_TABLES = {"_newsdb_meta", "_newsdb_feed", "_newsdb_terms", "_newsdb_term_counts",
+                      "_newsdb_rank_lists"}
 FTS5_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
 
 
@@ -204,7 +209,7 @@ class BashCompletion(Tools):
         self.assertEqual(self.complete("search", "--format", ""),
                          ["text", "json", "ndjson", "csv", "tsv"])
         self.assertEqual(self.complete("search", "--format", "=", "js"), ["json"])
-        self.assertEqual(self.complete("export", "-f", ""), ["ndjson", "files"])
+        self.assertEqual(self.complete("export", "-f", ""), ["ndjson", "files", "opensearch"])
         for command in self.commands():
             with self.subTest(command):
                 offered = self.complete(command, "--format", "")
@@ -281,7 +286,7 @@ class ZshCompletion(Tools):
         self.assertEqual(self.complete("newsdb se"), ["search"])
         self.assertEqual(self.complete("newsdb search --format "),
                          ["csv", "json", "ndjson", "text", "tsv"])
-        self.assertEqual(self.complete("newsdb export -f "), ["files", "ndjson"])
+        self.assertEqual(self.complete("newsdb export -f "), ["files", "ndjson", "opensearch"])
         self.assertEqual(self.complete("newsdb stats --by "), ["month", "year"])
 
 
@@ -383,9 +388,10 @@ class SqliteUtils(Tools):
             self.assertEqual(shadows, set())
             hidden = json.loads(self.sqlite_utils("tables", self.db, "--hidden"))
             self.assertIn("articles_fts_data", {t["table"] for t in hidden})
-        # nothing else: no bookkeeping, no stray tables, only SQLite's own
+        # nothing else: no stray tables, only newsdb's _newsdb_ bookkeeping, SQLite's own
         # statistics and FTS5's shadow tables where this sqlite-utils lists them
-        self.assertEqual(set(listed) - shadows - stats, USER_TABLES | FTS_TABLES)
+        self.assertEqual(set(listed) - shadows - stats,
+                         USER_TABLES | FTS_TABLES | BOOKKEEPING_TABLES)
         views = [v["view"] for v in json.loads(self.sqlite_utils("views", self.db))]
         self.assertEqual(sorted(views), ["articles_view", "failed_sources", "related_view"])
 

@@ -5,14 +5,14 @@ from e2e import CORPUS, DATA, SEEDS, NewsdbTest, main
 
 
 def dump(test, db):
-    """Every table's rows, with the one column that records wall-clock time
-    (sources.imported_at) left out."""
+    """Every table's rows, with the columns that record wall-clock time
+    (sources.imported_at, _newsdb_feed.changed_at) left out."""
     out = {}
     for (table,) in test.sql("SELECT name FROM sqlite_master WHERE type = 'table'"
                              " AND name NOT LIKE 'articles_fts%' AND name NOT LIKE 'articles_trigram%'"
                              " AND name NOT LIKE 'sqlite_%' ORDER BY name", db=db):
         cols = [c[1] for c in test.sql(f"PRAGMA table_info({table})", db=db)
-                if c[1] != "imported_at"]
+                if c[1] not in ("imported_at", "changed_at")]
         out[table] = test.sql(f"SELECT {', '.join(cols)} FROM {table} ORDER BY 1, 2", db=db)
     return out
 

@@ -401,6 +401,81 @@ START_TEST(test_store_prefix_reaches_shorter_stems)
 }
 END_TEST
 
+/* ---- the feed's change log ---- */
+
+static const char *feed_article(const char *url, const char *date)
+{
+	static char text[512];
+	snprintf(text, sizeof(text), "---\ntitle: Feed\nwebUrl: \"%s\"\n%s%s%s---\nBody\n", url,
+		 date ? "publishedDateTime: " : "", date ? date : "", date ? "\n" : "");
+	return text;
+}
+
+struct feed_seen {
+	int n;
+	char what[8][96]; /* "url year index|delete" */
+};
+
+static int note_change(const char *url, const char *year, int64_t id, void *ctx)
+{
+	struct feed_seen *seen = ctx;
+	ck_assert_int_lt(seen->n, 8);
+	snprintf(seen->what[seen->n++], sizeof(seen->what[0]), "%s %s %s", url, year,
+		 id ? "index" : "delete");
+	return 0;
+}
+
+/* The changes after `since` ("url year kind" each, in order) and the
+ * number of the last change. */
+static struct feed_seen changes_since(int64_t since, bool by_year, int64_t *last)
+{
+	struct feed_seen seen = { 0 };
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_feed_begin(store, last, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_feed_changes(store, since, by_year, note_change, &seen, &err),
+			 ND_STORE_OK);
+	nd_store_feed_end(store);
+	return seen;
+}
+
+START_TEST(test_store_feed_log)
+{
+	int64_t last0, last1, last2, last3;
+	ck_assert_int_eq(changes_since(0, false, &last0).n, 0);
+	ck_assert_int_eq(last0, 0);
+	put("/a.txt", 1, feed_article("https://feed.test/a", "2021-05-01T00:00:00Z"));
+	put("/b.txt", 1, feed_article("https://feed.test/b", NULL));
+	struct feed_seen seen = changes_since(0, true, &last1);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_str_eq(seen.what[0], "https://feed.test/a 2021 index");
+	ck_assert_str_eq(seen.what[1], "https://feed.test/b  index");
+	ck_assert_int_gt(last1, last0);
+
+	/* a.txt now gives another URL in another year; an older copy of b
+	 * changes nothing (the newer file wins) */
+	put("/a.txt", 2, feed_article("https://feed.test/c", "2022-05-01T00:00:00Z"));
+	struct nd_put_outcome out = put("/b-old.txt", 0, feed_article("https://feed.test/b", NULL));
+	ck_assert(out.kept_older);
+	seen = changes_since(last1, true, &last2);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_str_eq(seen.what[0], "https://feed.test/a 2021 delete");
+	ck_assert_str_eq(seen.what[1], "https://feed.test/c 2022 index");
+	ck_assert_int_gt(last2, last1);
+	ck_assert_int_eq(changes_since(last2, false, &last3).n, 0);
+	ck_assert_int_eq(last3, last2);
+
+	/* c's date moves a year: by year it leaves 2022, by URL it is one change */
+	put("/a.txt", 3, feed_article("https://feed.test/c", "2023-01-01T00:00:00Z"));
+	seen = changes_since(last2, true, &last3);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_str_eq(seen.what[0], "https://feed.test/c 2022 delete");
+	ck_assert_str_eq(seen.what[1], "https://feed.test/c 2023 index");
+	seen = changes_since(last2, false, &last3);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_str_eq(seen.what[0], "https://feed.test/c  index");
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -417,6 +492,7 @@ Suite *make_store_suite(void)
 	tcase_add_test(tc, test_store_search_filters);
 	tcase_add_test(tc, test_store_prefix_reaches_shorter_stems);
 	tcase_add_test(tc, test_store_source_get_by_folder);
+	tcase_add_test(tc, test_store_feed_log);
 	suite_add_tcase(s, tc);
 	return s;
 }
