@@ -42,9 +42,16 @@ void cli_note(const struct nd_cli *cli, const char *fmt, ...) __attribute__((for
 int cli_usage_error(const struct nd_cli *cli, const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* s made safe for a one-line message: control characters and invalid UTF-8
- * bytes escaped (\n, \t, \xNN).  Caller frees. */
+/* s made safe for a terminal on one line (escape.h: controls, bidi
+ * overrides and invalid UTF-8 written as \e, \n, \xNN, \u202e).  Caller
+ * frees. */
 char *cli_printable(const char *s);
+
+/* The same for text output: every value from the database or a file goes
+ * through it before printf.  The result is in one of 8 buffers used in
+ * turn (per thread), so it is valid until the 8th call after; NULL gives "".
+ * Never free it. */
+const char *cli_safe(const char *s);
 
 /* Opens the database, printing what went wrong.  Returns ND_EXIT_OK or the
  * exit status to return. */

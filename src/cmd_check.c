@@ -35,9 +35,7 @@ static int report(const char *kind, const char *detail, void *ctx)
 {
 	struct check_run *run = ctx;
 	if (run->format == ND_FORMAT_TEXT) {
-		char *shown = cli_printable(detail);
-		printf("%s: %s\n", kind, shown);
-		free(shown);
+		printf("%s: %s\n", kind, cli_safe(detail));
 		return 0;
 	}
 	nd_printer_begin_map(run->printer);

@@ -832,3 +832,8 @@ bool nd_norm_utf8_valid(const char *s, size_t len)
 	}
 	return true;
 }
+
+size_t nd_norm_utf8_decode(const char *p, const char *e, uint32_t *cp)
+{
+	return utf8_decode(p, e, cp);
+}

@@ -52,8 +52,9 @@ def load_make_hostile():
 
 
 def printable(raw):
-    """A path as newsdb prints it (cli_printable): valid UTF-8 kept, \\n and
-    \\t escaped, other control bytes and invalid bytes as \\xNN."""
+    """A path as newsdb prints it (cli_printable): valid UTF-8 kept, \\n,
+    \\t, \\r and ESC (\\e) escaped, other control bytes and invalid bytes as
+    \\xNN (the file names here hold no C1 or bidi control)."""
     out = []
     k = 0
     while k < len(raw):
@@ -63,6 +64,12 @@ def printable(raw):
             k += 1
         elif c == 0x09:
             out.append("\\t")
+            k += 1
+        elif c == 0x0D:
+            out.append("\\r")
+            k += 1
+        elif c == 0x1B:
+            out.append("\\e")
             k += 1
         elif c < 0x20 or c == 0x7F:
             out.append("\\x%02x" % c)
