@@ -30,21 +30,22 @@ SEEDS = os.path.join(SHARED, "seeds")
 WRAPPER = shlex.split(os.environ.get("NEWSDB_WRAPPER", ""))
 
 
-def run_on_pty(cmd, env, cwd, raw=False):
-    """Runs cmd with its stdout on a new pseudo-terminal (stderr a pipe,
-    discarded); its exit status and everything it wrote there, as bytes.
-    raw: the terminal in raw mode, so "\n" is not turned into "\r\n" and
-    the bytes are exactly what the program wrote."""
+def run_on_pty(cmd, env, cwd, raw=False, stream="stdout"):
+    """Runs cmd with its stdout (or stderr: stream="stderr") on a new
+    pseudo-terminal, the other one a pipe that is discarded; its exit status
+    and everything it wrote to the terminal, as bytes.  raw: the terminal in
+    raw mode, so "\\n" is not turned into "\\r\\n" and the bytes are exactly
+    what the program wrote."""
     master, slave = pty.openpty()
     if raw:
         tty.setraw(slave)
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: slave}
     try:
-        p = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                             env=env, cwd=cwd)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env, cwd=cwd, **streams)
     finally:
         os.close(slave)
     out = b""
-    deadline = time.time() + 120
+    deadline = time.time() + 600
     try:
         while time.time() < deadline:
             ready, _, _ = select.select([master], [], [], 1)
@@ -59,10 +60,10 @@ def run_on_pty(cmd, env, cwd, raw=False):
             if not chunk:
                 break
             out += chunk
-        p.wait(timeout=60)
+        p.wait(timeout=600)
     finally:
         os.close(master)
-    p.stderr.close()
+    (p.stderr if stream == "stdout" else p.stdout).close()
     return p.returncode, out
 
 

@@ -51,6 +51,9 @@ def load_make_hostile():
     return mod
 
 
+NAMED_ESCAPES = {0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r", 0x1B: "\\e"}
+
+
 def printable(raw):
     """A path as newsdb prints it (cli_printable): valid UTF-8 kept, \\n,
     \\t, \\r and ESC (\\e) escaped, other control bytes and invalid bytes as
@@ -59,17 +62,8 @@ def printable(raw):
     k = 0
     while k < len(raw):
         c = raw[k]
-        if c == 0x0A:
-            out.append("\\n")
-            k += 1
-        elif c == 0x09:
-            out.append("\\t")
-            k += 1
-        elif c == 0x0D:
-            out.append("\\r")
-            k += 1
-        elif c == 0x1B:
-            out.append("\\e")
+        if c in NAMED_ESCAPES:
+            out.append(NAMED_ESCAPES[c])
             k += 1
         elif c < 0x20 or c == 0x7F:
             out.append("\\x%02x" % c)
