@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "escape.h"
@@ -90,6 +91,51 @@ const char *cli_safe(const char *s)
 	if (s)
 		nd_escape_terminal(b, s, strlen(s));
 	return nd_buf_str(b);
+}
+
+/* The first errno of a failed write to fd 1: stdio keeps only a flag, and
+ * by the time a command ends errno says something else. */
+static int stdout_errno;
+
+static ssize_t stdout_write(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	size_t done = 0;
+	while (done < size) {
+		ssize_t n = write(STDOUT_FILENO, buf + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!stdout_errno)
+				stdout_errno = n < 0 ? errno : EIO;
+			return 0; /* stdio's error flag: nothing more goes out */
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)size;
+}
+
+void cli_watch_stdout(void)
+{
+	FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = stdout_write });
+	if (!f)
+		return; /* stdout as it was: write errors then have no cause */
+	/* as stdio buffers fd 1 itself: by line on a terminal */
+	setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	stdout = f;
+}
+
+int cli_finish_stdout(const struct nd_cli *cli, int rc)
+{
+	bool failed = fflush(stdout) != 0 || ferror(stdout);
+	if (fclose(stdout) != 0)
+		failed = true;
+	int cause = stdout_errno ? stdout_errno : EIO;
+	/* the reader went away: what it did not want is no error */
+	if (!failed || cause == EPIPE)
+		return rc;
+	cli_error(cli, "write failure on standard output: %s", strerror(cause));
+	return ND_EXIT_FAILED;
 }
 
 int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out)

@@ -53,6 +53,18 @@ char *cli_printable(const char *s);
  * Never free it. */
 const char *cli_safe(const char *s);
 
+/* Makes stdout a stream that remembers why a write to fd 1 failed (errno
+ * is long gone when the command ends).  Call before anything is printed. */
+void cli_watch_stdout(void);
+
+/* Flushes and closes stdout after a command that returned rc.  When a
+ * write failed (a full disk, /dev/full), prints one error line
+ * ("write failure on standard output: No space left on device") and returns
+ * ND_EXIT_FAILED.  A reader that went away (EPIPE, when SIGPIPE is ignored;
+ * otherwise the signal has already ended newsdb without a word) is no error
+ * and gets no message, as in git.  Else rc. */
+int cli_finish_stdout(const struct nd_cli *cli, int rc);
+
 /* Opens the database, printing what went wrong.  Returns ND_EXIT_OK or the
  * exit status to return. */
 int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out);

@@ -18,10 +18,13 @@ import io
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
+import tempfile
 import unicodedata
 
-from e2e import BIN, WRAPPER, NewsdbTest, main, run_on_pty
+from e2e import BIN, CORPUS, WRAPPER, NewsdbTest, main, run_on_pty
 
 URL = "https://untrusted.example/esc"
 # the YAML double-quoted escapes: \e is ESC, \a BEL, \b BS, \x9b the C1 CSI
@@ -185,6 +188,85 @@ class TerminalText(NewsdbTest):
         self.assertIn("escape \x1b[2J, a bell \x07 and an override \u202e here", body)
         self.assertEqual(self.one("SELECT count(*) FROM sources WHERE path LIKE ?",
                                   ("%bad\x1b[31mname.txt",)), 1)
+
+
+FULL = "newsdb: error: write failure on standard output: No space left on device"
+
+
+class StdoutErrors(NewsdbTest):
+    """On the powerapps corpus, imported once."""
+    # every command that writes data or help to stdout
+    COMMANDS = [
+        ["search", "app"], ["search", "app", "-n", "0"], ["search", "app", "-f", "json"],
+        ["search", "app", "-f", "ndjson"], ["search", "app", "-f", "csv"],
+        ["search", "app", "-f", "tsv"], ["show", "1"], ["show", "1", "-f", "json"],
+        ["stats"], ["stats", "-f", "json"], ["providers"], ["topics", "-f", "csv"],
+        ["export"], ["check", "-f", "json"], ["--help"], ["--version"], ["search", "--help"],
+        ["import", "--help"],
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.class_dir = tempfile.mkdtemp(prefix="newsdb-e2e-")
+        cls.class_db = os.path.join(cls.class_dir, "news.db")
+        p = subprocess.run([*WRAPPER, BIN, "--db", cls.class_db, "import", "-q", CORPUS],
+                           capture_output=True)
+        if p.returncode != 0:
+            raise RuntimeError(p.stderr.decode())
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.class_dir, ignore_errors=True)
+
+    def spawn(self, args, stdout, ignore_sigpipe=False):
+        env = dict(os.environ, NO_COLOR="1")
+        env.pop("NEWSDB_DB", None)
+        return subprocess.Popen(
+            [*WRAPPER, BIN, "--db", self.class_db, *args], stdout=stdout,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=self.dir,
+            preexec_fn=(lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN))
+            if ignore_sigpipe else None)
+
+    def test_each_command_writes_its_output(self):
+        # what the /dev/full runs below would have written
+        for args in self.COMMANDS:
+            p = self.spawn(args, subprocess.PIPE)
+            out, err = p.communicate(timeout=600)
+            self.assertEqual(p.returncode, 0, (args, err))
+            self.assertGreater(len(out), 0, args)
+
+    def test_full_device_is_one_error_line_and_exit_1(self):
+        for args in self.COMMANDS:
+            with open("/dev/full", "w") as full:
+                p = self.spawn(args, full)
+                _, err = p.communicate(timeout=600)
+            lines = err.decode().splitlines()
+            self.assertEqual(p.returncode, 1, (args, lines))
+            self.assertEqual([l for l in lines if "error" in l], [FULL], (args, lines))
+        # the database is the same for it (export and check read it)
+        self.assertEqual(self.one("SELECT count(*) FROM sources", db=self.class_db),
+                         len(os.listdir(CORPUS)))
+
+    def closed_pipe(self, ignore_sigpipe):
+        p = self.spawn(["search", "app", "-n", "0"], subprocess.PIPE, ignore_sigpipe)
+        first = p.stdout.readline()
+        p.stdout.close()
+        err = p.stderr.read()
+        p.wait(timeout=600)
+        self.assertRegex(first.decode(), r"^\d{4}-\d\d-\d\d  ")
+        return p.returncode, err.decode()
+
+    def test_closed_pipe_ends_quietly(self):
+        # far more than a pipe holds, so newsdb writes after the reader left
+        r = self.run_newsdb("search", "app", "-n", "0", db=self.class_db)
+        self.assertGreater(len(r.out), 2 * 65536)
+        code, err = self.closed_pipe(ignore_sigpipe=False)
+        self.assertIn(code, (0, -signal.SIGPIPE), err)
+        self.assertEqual(err, "")
+        # with SIGPIPE ignored, the write fails with EPIPE: still no word
+        code, err = self.closed_pipe(ignore_sigpipe=True)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(err, "")
 
 
 if __name__ == "__main__":
