@@ -26,20 +26,37 @@ struct conv {
 	struct nd_buf *warnings; /* the top-level article's */
 };
 
+/* One "line:col: message" line more in warnings. */
+static void vwarn_at(struct nd_buf *warnings, int line, int col, const char *fmt, va_list ap)
+{
+	if (warnings->len)
+		nd_buf_addc(warnings, '\n');
+	nd_buf_addf(warnings, "%d:%d: ", line, col);
+	char msg[ND_ERROR_MSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	nd_buf_adds(warnings, msg);
+}
+
+static void warn_at(struct nd_buf *warnings, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn_at(struct nd_buf *warnings, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_at(warnings, line, col, fmt, ap);
+	va_end(ap);
+}
+
 static void warn(struct conv *c, const struct nd_node *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void warn(struct conv *c, const struct nd_node *at, const char *fmt, ...)
 {
-	if (c->warnings->len)
-		nd_buf_addc(c->warnings, '\n');
-	nd_buf_addf(c->warnings, "%d:%d: ", at->line, at->col);
-	char msg[ND_ERROR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vwarn_at(c->warnings, at->line, at->col, fmt, ap);
 	va_end(ap);
-	nd_buf_adds(c->warnings, msg);
 }
 
 static void keep_extra(struct conv *c, const struct nd_node *key, const struct nd_node *value)
@@ -564,6 +581,39 @@ static int convert(struct nd_article *a, const struct nd_node *map, struct nd_er
 	return status;
 }
 
+/*
+ * The body as stored: its text, with each NUL byte (valid UTF-8, but the end
+ * of every C string and of SQLite's text functions) written as U+FFFD, and
+ * one warning at the first one.  A NUL in the front matter is the parser's
+ * error instead: there it would cut a value short without a trace.
+ */
+static char *body_text(const struct nd_frontmatter *fm, struct nd_buf *warnings)
+{
+	const char *p = fm->body, *end = fm->body + fm->body_len;
+	const char *nul = memchr(p, '\0', fm->body_len);
+	if (!nul)
+		return nd_xstrndup(p, fm->body_len);
+	int line = fm->body_line, col = 1, n = 0;
+	for (const char *q = p; q < nul; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*q & 0xc0) != 0x80) {
+			col++; /* columns count characters, as libyaml's do */
+		}
+	}
+	struct nd_buf b = ND_BUF_INIT;
+	for (; nul; nul = memchr(p, '\0', (size_t)(end - p))) {
+		nd_buf_add(&b, p, (size_t)(nul - p));
+		nd_buf_adds(&b, "\xef\xbf\xbd");
+		p = nul + 1;
+		n++;
+	}
+	nd_buf_add(&b, p, (size_t)(end - p));
+	warn_at(warnings, line, col, "body has %d NUL byte%s; stored as U+FFFD", n, n == 1 ? "" : "s");
+	return nd_buf_detach(&b);
+}
+
 int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatter *fm,
 				struct nd_error *err)
 {
@@ -576,7 +626,7 @@ int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatte
 			return nd_error_set(err, fm->body_line, 1,
 					    "body is too long (%zu bytes; the limit is %u)", n,
 					    ND_ARTICLE_MAX_TEXT);
-		if (!nd_norm_utf8_valid(fm->body, n) || memchr(fm->body, '\0', n))
+		if (!nd_norm_utf8_valid(fm->body, n))
 			return nd_error_set(err, fm->body_line, 1,
 					    "body is not valid UTF-8 text");
 		/* a body of blank lines is no body */
@@ -584,7 +634,7 @@ int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatte
 		while (k < n && strchr(" \t\r\n", fm->body[k]))
 			k++;
 		if (k < n)
-			a->body = nd_xstrndup(fm->body, n);
+			a->body = body_text(fm, &a->warnings);
 	}
 	return 0;
 }
