@@ -81,7 +81,10 @@ enum nd_fm_status {
  * closed, top level not a mapping, duplicate keys in any mapping, keys that
  * are not scalars, NUL bytes, invalid UTF-8 (libyaml's reader), tabs in
  * indentation, undefined aliases, more than one YAML document, and the
- * limits above.
+ * limits above.  libyaml reads the whole front matter before a problem of
+ * shape (top level not a mapping, a key that is not a scalar, a duplicate
+ * key, an undefined alias, a second document) is reported: when the YAML is
+ * also broken further down, its syntax error is the one given.
  */
 enum nd_fm_status nd_frontmatter_parse(const char *buf, size_t len,
 				       struct nd_frontmatter *fm, struct nd_error *err);

@@ -6,6 +6,9 @@ newsdb's output; each case checks the stderr line, the source row and the
 tables.
 """
 import os
+import re
+
+import yaml
 
 from e2e import NewsdbTest, main
 
@@ -79,6 +82,74 @@ class NulBytes(Files):
         self.assertEqual(self.lines(r, "error"),
                          [f"newsdb: error: {path}:4:1: body is not valid UTF-8 text"])
         self.assertEqual(self.one("SELECT count(*) FROM articles"), 0)
+
+
+# front matters whose shape is wrong (top level not a mapping, a key that is
+# not a scalar, a duplicate key) and that are also broken further down
+MISSHAPEN_AND_BROKEN = {
+    "list-then-unclosed-flow": "- a\n- b\nc: [unclosed\n",
+    "scalar-then-bad-indent": "just text\n  more: [x\n",
+    "list-then-tab": "- a\n-\tb: 1\n\t- c\n",
+    "list-then-bad-mapping": "- one\n- two\nkey: value: other\n",
+    "list-then-invalid-char": "- a\n- @b\n",
+    "flow-list-then-garbage": "[1, 2]\n]\n",
+    "seq-key-then-unclosed-quote": "? [a, b]\n: 1\nx: \"unclosed\n",
+    "map-key-then-unclosed-single": "{a: 1}: 2\nb: 'x\n",
+    "duplicate-then-broken": "a: 1\na: 2\nb: [\n",
+}
+# the same shapes, well-formed: the problem of shape is the message
+MISSHAPEN = {
+    "list": ("- a\n- b\n", "2:1: front matter is not a mapping"),
+    "scalar": ("just text\n", "2:1: front matter is not a mapping"),
+    "seq-key": ("? [a, b]\n: 1\n", "2:3: mapping key is not a scalar"),
+    "map-key": ("{a: 1}: 2\n", "2:1: mapping key is not a scalar"),
+    "duplicate": ("a: 1\na: 2\n", "3:1: duplicate key 'a' (first at line 2)"),
+}
+
+
+def libyaml_error(text):
+    """libyaml's own error for a front matter (python3-yaml's C parser, its
+    events only: syntax, not what a loader makes of it): the file's
+    line:column (the YAML starts on line 2) and the problem; None when the
+    YAML is well-formed."""
+    try:
+        list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.MarkedYAMLError as e:
+        return f"{e.problem_mark.line + 2}:{e.problem_mark.column + 1}: {e.problem}"
+    return None
+
+
+class YamlCauses(Files):
+    def test_syntax_error_wins_over_the_shape(self):
+        self.assertTrue(yaml.__with_libyaml__, "python3-yaml without its libyaml parser")
+        paths = {name: self.write(f"{name}.txt", f"---\n{text}---\nbody\n")
+                 for name, text in MISSHAPEN_AND_BROKEN.items()}
+        r = self.import_dir()
+        self.assertEqual(r.code, 1, r)
+        errors = self.lines(r, "error")
+        self.assertEqual(len(errors), len(paths), r)
+        for name, text in MISSHAPEN_AND_BROKEN.items():
+            want = libyaml_error(text)
+            self.assertIsNotNone(want, name)
+            line = [l for l in errors if l.startswith(f"newsdb: error: {paths[name]}:")]
+            self.assertEqual(len(line), 1, (name, errors))
+            # libyaml's message, then at most the context it gives
+            self.assertRegex(line[0], "^" + re.escape(f"newsdb: error: {paths[name]}:{want}") +
+                             r"( \(.*\))?$", name)
+            status, message = self.source(paths[name])
+            self.assertEqual(status, "failed")
+            self.assertTrue(message.startswith(want), (name, message))
+        self.assertEqual(self.one("SELECT count(*) FROM articles"), 0)
+
+    def test_well_formed_shape_problems_keep_their_message(self):
+        paths = {name: self.write(f"{name}.txt", f"---\n{text}---\nbody\n")
+                 for name, (text, _) in MISSHAPEN.items()}
+        r = self.import_dir()
+        self.assertEqual(r.code, 1, r)
+        for name, (text, want) in MISSHAPEN.items():
+            self.assertIsNone(libyaml_error(text), name)  # well-formed YAML
+            self.assertIn(f"newsdb: error: {paths[name]}:{want}", r.err.splitlines(), name)
+            self.assertEqual(self.source(paths[name]), ("failed", want))
 
 
 if __name__ == "__main__":

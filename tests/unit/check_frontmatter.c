@@ -392,6 +392,17 @@ START_TEST(test_error_control_char)
 }
 END_TEST
 
+/* A problem of shape followed by a syntax error: libyaml's error is the one
+ * reported, at its own position; well-formed, the shape is. */
+START_TEST(test_error_syntax_after_shape)
+{
+	ck_fails_s("---\n- a\n- b\nc: [x\n---\n", 4, 1, "did not find expected '-' indicator");
+	ck_fails_s("---\n? [a]\n: 1\nx: \"open\n---\n", 5, 1, "found unexpected end of stream");
+	ck_fails_s("---\na: 1\na: 2\nb: [\n---\n", 5, 1, "did not find expected node content");
+	ck_fails_s("---\n- a\n- b\n---\n", 2, 1, "not a mapping");
+}
+END_TEST
+
 START_TEST(test_error_duplicate_key)
 {
 	ck_fails_s("---\nid: 1\ntitle: a\nx: 2\ntitle: b\n---\n", 5, 1,
@@ -711,6 +722,7 @@ Suite *make_frontmatter_suite(void)
 	tcase_add_test(tc, test_error_tab_indent);
 	tcase_add_test(tc, test_error_invalid_utf8);
 	tcase_add_test(tc, test_error_nul_byte);
+	tcase_add_test(tc, test_error_syntax_after_shape);
 	tcase_add_test(tc, test_nul_in_body);
 	tcase_add_test(tc, test_error_control_char);
 	tcase_add_test(tc, test_error_duplicate_key);
