@@ -212,15 +212,17 @@ int nd_store_topics(struct nd_store *s, enum nd_list_sort sort, int64_t limit, n
 /* ---- maintenance (check, optimize) ---- */
 
 /* One finding of nd_store_check: kind is "integrity", "foreign-key",
- * "fts", "failed-source" or "missing-source"; detail says what. */
+ * "fts", "orphan-image", "failed-source" or "missing-source"; detail says
+ * what. */
 typedef int (*nd_problem_fn)(const char *kind, const char *detail, void *ctx);
 
 /* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity-check
- * of both search indexes, lists failed sources and sources whose files are
+ * of both search indexes, lists images nothing refers to (left by versions
+ * that did not remove them), failed sources and sources whose files are
  * gone.  Returns the number of problems found, or a negative status. */
 int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
 
-/* FTS merge, ANALYZE, VACUUM. */
+/* Removes images nothing refers to, then FTS merge, ANALYZE, VACUUM. */
 int nd_store_optimize(struct nd_store *s, struct nd_error *err);
 
 #endif

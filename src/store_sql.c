@@ -225,7 +225,8 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_PROVIDER_FIND] = "SELECT id FROM providers WHERE domain = ?1 AND name_key = ?2",
 	[ST_PROVIDER_INSERT] =
 		"INSERT INTO providers (name, domain, name_key) VALUES (?1, ?2, ?3) RETURNING id",
-	[ST_PROVIDER_IMAGES_CLEAR] = "DELETE FROM provider_images WHERE provider_id = ?1",
+	[ST_PROVIDER_IMAGES_CLEAR] =
+		"DELETE FROM provider_images WHERE provider_id = ?1 RETURNING image_id",
 	[ST_PROVIDER_IMAGE_ADD] =
 		"INSERT INTO provider_images (provider_id, position, image_id) VALUES (?1, ?2, ?3)",
 
@@ -241,7 +242,8 @@ const char *const store_sql[ST_COUNT] = {
 		" height = coalesce(excluded.height, images.height),"
 		" is_cached = coalesce(excluded.is_cached, images.is_cached)"
 		" RETURNING id",
-	[ST_ARTICLE_IMAGES_CLEAR] = "DELETE FROM article_images WHERE article_id = ?1",
+	[ST_ARTICLE_IMAGES_CLEAR] =
+		"DELETE FROM article_images WHERE article_id = ?1 RETURNING image_id",
 	[ST_ARTICLE_IMAGE_ADD] =
 		"INSERT INTO article_images (article_id, position, image_id) VALUES (?1, ?2, ?3)",
 
@@ -347,4 +349,14 @@ const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO articles_trigram (articles_trigram, rank) VALUES ('integrity-check', 1)",
 	[ST_CHECK_FAILED] = "SELECT path, message FROM sources WHERE status = 'failed' ORDER BY path",
 	[ST_CHECK_PATHS] = "SELECT path FROM sources ORDER BY path",
+	/* an image that an owner's list no longer names, removed when nothing
+	 * else names it (both lookups by the *_by_image indexes) */
+	[ST_IMAGE_DROP_ORPHAN] =
+		"DELETE FROM images WHERE id = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM article_images o WHERE o.image_id = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM provider_images o WHERE o.image_id = ?1)",
+	/* left by versions before the above */
+	[ST_CHECK_ORPHAN_IMAGES] =
+		"SELECT url FROM images WHERE NOT EXISTS (SELECT 1 FROM article_images o WHERE o.image_id = images.id)"
+		" AND NOT EXISTS (SELECT 1 FROM provider_images o WHERE o.image_id = images.id) ORDER BY url",
 };
