@@ -47,11 +47,22 @@ struct nd_source_state {
 	bool found;
 	uint64_t size;
 	int64_t mtime_ns;
-	bool failed; /* last import of it failed: always try again */
+	bool failed; /* last import of it failed */
 };
 
 int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *st,
 			struct nd_error *err);
+
+/*
+ * Compares `version` (ND_RULES_VERSION, rules.h) with the one the database
+ * recorded.  When they differ (or none was recorded), marks every failed and
+ * skipped source so that the next import walking its file reads it again
+ * whatever its size and mtime, and records `version`: both in the caller's
+ * transaction, so a crash keeps both or neither and no re-read is lost.
+ * *marked is the number of sources marked, or -1 when the versions agreed.
+ */
+int nd_store_rules_update(struct nd_store *s, int64_t version, int64_t *marked,
+			  struct nd_error *err);
 
 /* One file's outcome, recorded atomically (a savepoint) by nd_store_put_file. */
 struct nd_file_result {

@@ -359,4 +359,12 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_CHECK_ORPHAN_IMAGES] =
 		"SELECT url FROM images WHERE NOT EXISTS (SELECT 1 FROM article_images o WHERE o.image_id = images.id)"
 		" AND NOT EXISTS (SELECT 1 FROM provider_images o WHERE o.image_id = images.id) ORDER BY url",
+	[ST_META_GET] = "SELECT value FROM _newsdb_meta WHERE key = ?1",
+	[ST_META_PUT] =
+		"INSERT INTO _newsdb_meta (key, value) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* judged by other rules: the next import that walks them reads them
+	 * again (mtime -1, as ST_SOURCE_MARK_STALE), by sources_by_status */
+	[ST_SOURCE_MARK_NOT_OK] =
+		"UPDATE sources SET mtime_ns = -1 WHERE status IN ('failed', 'skipped')",
 };

@@ -34,6 +34,8 @@ INSTALLED = {
 USER_TABLES = {"articles", "providers", "provider_images", "topics", "article_topics",
                "images", "article_images", "related_links", "sources"}
 FTS_TABLES = {"articles_fts", "articles_trigram"}
+# newsdb's own bookkeeping (the rules version), one table, named apart
+META_TABLES = {"_newsdb_meta"}
 FTS5_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
 
 
@@ -383,9 +385,10 @@ class SqliteUtils(Tools):
             self.assertEqual(shadows, set())
             hidden = json.loads(self.sqlite_utils("tables", self.db, "--hidden"))
             self.assertIn("articles_fts_data", {t["table"] for t in hidden})
-        # nothing else: no bookkeeping, no stray tables, only SQLite's own
-        # statistics and FTS5's shadow tables where this sqlite-utils lists them
-        self.assertEqual(set(listed) - shadows - stats, USER_TABLES | FTS_TABLES)
+        # nothing else: no stray tables, only newsdb's one bookkeeping table,
+        # SQLite's own statistics and FTS5's shadow tables where this
+        # sqlite-utils lists them
+        self.assertEqual(set(listed) - shadows - stats, USER_TABLES | FTS_TABLES | META_TABLES)
         views = [v["view"] for v in json.loads(self.sqlite_utils("views", self.db))]
         self.assertEqual(sorted(views), ["articles_view", "failed_sources", "related_view"])
 
