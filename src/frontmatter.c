@@ -549,12 +549,106 @@ static int on_start(struct builder *b, const yaml_event_t *ev, enum nd_node_type
 	return count(b, 1, 0, at);
 }
 
+/* ---- YAML 1.1 merge keys ---- */
+
+/* A plain `<<` key whose value is a mapping or a non-empty sequence of
+ * mappings: merged.  With any other value it stays an ordinary key. */
+static bool is_merge(const struct nd_node *key, const struct nd_node *value)
+{
+	if (!key->plain || key->len != 2 || memcmp(key->text, "<<", 2) != 0)
+		return false;
+	if (value->type == ND_NODE_MAP)
+		return true;
+	if (value->type != ND_NODE_SEQ || !value->count)
+		return false;
+	for (size_t k = 0; k < value->count; k++)
+		if (value->items[k]->type != ND_NODE_MAP)
+			return false;
+	return true;
+}
+
+/* The mappings a pair (pair[0] key, pair[1] value) merges, *n of them, or
+ * NULL (and *n = 0) when it is an ordinary pair. */
+static struct nd_node **merged_maps(struct nd_node **pair, size_t *n)
+{
+	*n = 0;
+	if (!is_merge(pair[0], pair[1]))
+		return NULL;
+	*n = pair[1]->type == ND_NODE_MAP ? 1 : pair[1]->count;
+	return pair[1]->type == ND_NODE_MAP ? &pair[1] : pair[1]->items;
+}
+
+/* Adds the pairs of mapping m whose keys are not in `have` to out. */
+static void merge_pairs(const struct nd_node *m, struct strset *have, struct nd_node **out,
+			size_t *n_out)
+{
+	for (size_t k = 0; k < m->count; k++) {
+		struct nd_node *key = m->items[2 * k];
+		struct slot *sl = set_add(have, key->text, key->len);
+		if (sl->val)
+			continue;
+		sl->val = key;
+		out[(*n_out)++] = key;
+		out[(*n_out)++] = m->items[2 * k + 1];
+	}
+}
+
+/*
+ * The pairs of a mapping (2 * n_pairs nodes) with its merge keys applied as
+ * Jekyll's loader (Psych) and the YAML 1.1 merge type do: each merged
+ * mapping's pairs take the place of the `<<` pair, except keys the mapping
+ * defines itself (before or after the `<<`); of a sequence of mappings, an
+ * earlier one wins over a later one.  The merged mappings are complete
+ * nodes, merged themselves, so one pass suffices.  Returns the arena array
+ * and sets *n_items, or returns NULL when there is no merge key.
+ */
+static struct nd_node **apply_merges(struct builder *b, struct nd_node **pairs, size_t n_pairs,
+				     size_t *n_items)
+{
+	size_t room = 0;
+	bool any = false;
+	for (size_t k = 0; k < n_pairs; k++) {
+		size_t n_maps;
+		struct nd_node **maps = merged_maps(pairs + 2 * k, &n_maps);
+		any |= maps != NULL;
+		room += maps ? 0 : 2;
+		for (size_t j = 0; j < n_maps; j++)
+			room += 2 * maps[j]->count;
+	}
+	if (!any)
+		return NULL;
+	struct strset have = { NULL, 0, 0 };
+	for (size_t k = 0; k < n_pairs; k++)
+		if (!is_merge(pairs[2 * k], pairs[2 * k + 1]))
+			set_add(&have, pairs[2 * k]->text, pairs[2 * k]->len)->val = pairs[2 * k];
+	struct nd_node **out = arena_alloc(&b->arena, room * sizeof(*out), alignof(struct nd_node *));
+	size_t n = 0;
+	for (size_t k = 0; k < n_pairs; k++) {
+		size_t n_maps;
+		struct nd_node **maps = merged_maps(pairs + 2 * k, &n_maps);
+		if (!maps) {
+			out[n++] = pairs[2 * k];
+			out[n++] = pairs[2 * k + 1];
+		}
+		for (size_t j = 0; j < n_maps; j++)
+			merge_pairs(maps[j], &have, out, &n);
+	}
+	set_release(&have);
+	*n_items = n;
+	return out;
+}
+
 static void on_end(struct builder *b)
 {
 	struct frame *f = &b->frames[--b->depth];
 	struct nd_node *n = f->node;
 	size_t items = b->n_items - f->base;
-	if (items) {
+	struct nd_node **merged = n->type == ND_NODE_MAP
+					  ? apply_merges(b, b->items + f->base, items / 2, &items)
+					  : NULL;
+	if (merged) {
+		n->items = merged;
+	} else if (items) {
 		n->items = arena_alloc(&b->arena, items * sizeof(*n->items), alignof(struct nd_node *));
 		memcpy(n->items, b->items + f->base, items * sizeof(*n->items));
 	}

@@ -16,6 +16,14 @@
  * ND_NODE_STR.  Whatever the type, `text` holds the scalar's text as written
  * (after YAML unescaping), so callers expecting text can always use it.
  *
+ * YAML 1.1 merge keys are applied, as Jekyll's loader does: a plain `<<` key
+ * whose value is a mapping (usually an alias) or a sequence of mappings is
+ * replaced by their pairs, except keys the mapping defines itself; of a
+ * sequence, earlier mappings win.  A `<<` with any other value, or quoted,
+ * is an ordinary key.  A whole number too long for int64 resolves to
+ * ND_NODE_FLOAT with its digits in `text` (callers that need it exact look
+ * there).
+ *
  * Limits that keep memory bounded whatever the input (each exceeded limit is
  * an error, not a truncation): nesting depth, the number of nodes after
  * alias expansion (billion-laughs), and total scalar bytes after alias

@@ -67,7 +67,9 @@ int nd_norm_date(const char *text, char out[21]);
 int nd_norm_bool(const char *text, bool *out);
 
 /* Whole numbers: optional sign, decimal digits (optional '_' separators are
- * not accepted), fits int64.  Surrounding whitespace ignored.  0 or -1. */
+ * not accepted), fits int64.  Surrounding whitespace ignored.  Returns 0, 1
+ * for a whole number beyond int64 (*out untouched: a real would round it,
+ * so callers keep its text), or -1. */
 int nd_norm_int(const char *text, int64_t *out);
 
 /* Real numbers: what strtod accepts in plain decimal or exponent form, finite

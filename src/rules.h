@@ -12,6 +12,8 @@
 #ifndef ND_RULES_H
 #define ND_RULES_H
 
-#define ND_RULES_VERSION 1
+/* 1: before the version was recorded.  2: YAML merge keys applied; whole
+ * numbers beyond 64 bits kept as text; empty titles and topics warned. */
+#define ND_RULES_VERSION 2
 
 #endif
