@@ -10,7 +10,7 @@ _newsdb_commands='import search show stats providers topics export check optimiz
 _newsdb_options() {
     case $1 in
         '') echo '--db --help --version' ;;
-        import) echo '-j --jobs --prune -q --quiet -h --help' ;;
+        import) echo '-j --jobs --prune --retry-failed -q --quiet -h --help' ;;
         search) echo '--provider --topic --since --until -n --limit --offset --sort --dedupe -f --format --raw --time -h --help' ;;
         show | check) echo '-f --format -h --help' ;;
         stats) echo '--by -f --format -h --help' ;;

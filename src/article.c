@@ -26,20 +26,37 @@ struct conv {
 	struct nd_buf *warnings; /* the top-level article's */
 };
 
+/* One "line:col: message" line more in warnings. */
+static void vwarn_at(struct nd_buf *warnings, int line, int col, const char *fmt, va_list ap)
+{
+	if (warnings->len)
+		nd_buf_addc(warnings, '\n');
+	nd_buf_addf(warnings, "%d:%d: ", line, col);
+	char msg[ND_ERROR_MSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	nd_buf_adds(warnings, msg);
+}
+
+static void warn_at(struct nd_buf *warnings, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn_at(struct nd_buf *warnings, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_at(warnings, line, col, fmt, ap);
+	va_end(ap);
+}
+
 static void warn(struct conv *c, const struct nd_node *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void warn(struct conv *c, const struct nd_node *at, const char *fmt, ...)
 {
-	if (c->warnings->len)
-		nd_buf_addc(c->warnings, '\n');
-	nd_buf_addf(c->warnings, "%d:%d: ", at->line, at->col);
-	char msg[ND_ERROR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vwarn_at(c->warnings, at->line, at->col, fmt, ap);
 	va_end(ap);
-	nd_buf_adds(c->warnings, msg);
 }
 
 static void keep_extra(struct conv *c, const struct nd_node *key, const struct nd_node *value)
@@ -81,10 +98,16 @@ static int get_text(struct conv *c, const char *name, const struct nd_node *v, c
 	return 0;
 }
 
-/* 0 when v is a number (or null: none), -1 when it is not. */
+/* What get_number found besides a number. */
+enum { NOT_A_NUMBER = -1, BEYOND_64_BITS = 1 };
+
+/* 0 when v is a number (or null: none), BEYOND_64_BITS for a whole number
+ * that int64 cannot hold (a real would round it: none, the caller keeps its
+ * text), NOT_A_NUMBER otherwise. */
 static int get_number(const struct nd_node *v, struct nd_number *out)
 {
 	out->kind = ND_NUM_NONE;
+	int whole;
 	switch (v->type) {
 	case ND_NODE_NULL:
 		return 0;
@@ -93,24 +116,50 @@ static int get_number(const struct nd_node *v, struct nd_number *out)
 		out->i = v->i;
 		return 0;
 	case ND_NODE_FLOAT:
+		/* a plain 99999999999999999999 resolves to a float (frontmatter.h) */
+		if (nd_norm_int(v->text, &out->i) == BEYOND_64_BITS)
+			return BEYOND_64_BITS;
 		if (!isfinite(v->f))
-			return -1;
+			return NOT_A_NUMBER;
 		out->kind = ND_NUM_REAL;
 		out->r = v->f;
 		return 0;
 	case ND_NODE_STR:
-		if (nd_norm_int(v->text, &out->i) == 0) {
+		if ((whole = nd_norm_int(v->text, &out->i)) == 0) {
 			out->kind = ND_NUM_INT;
 			return 0;
 		}
+		if (whole == BEYOND_64_BITS)
+			return BEYOND_64_BITS;
 		if (nd_norm_real(v->text, &out->r) == 0) {
 			out->kind = ND_NUM_REAL;
 			return 0;
 		}
-		return -1;
+		return NOT_A_NUMBER;
 	default:
-		return -1;
+		return NOT_A_NUMBER;
 	}
+}
+
+/* Why a get_number status is not a usable number, for a warning. */
+static const char *number_problem(int status)
+{
+	return status == BEYOND_64_BITS ? "is a whole number beyond 64 bits" : "is not a number";
+}
+
+/* True when s (NULL for none) has a character other than white space (as
+ * nd_norm_space sees it: Unicode spaces too). */
+static bool has_text(const char *s)
+{
+	char *t = s ? nd_norm_space(s) : NULL;
+	free(t);
+	return t != NULL;
+}
+
+/* How a scalar without text is written, for a warning. */
+static const char *blank_kind(const struct nd_node *v)
+{
+	return v->type == ND_NODE_NULL ? "null" : v->len ? "only white space" : "empty";
 }
 
 /* 0 with *out = -1/0/1, or -1 when v is not a boolean. */
@@ -163,10 +212,13 @@ static int convert_image(struct conv *c, const struct nd_node *v, struct nd_imag
 				lossy = 1;
 		} else if (!strcmp(key, "width") || !strcmp(key, "height")) {
 			struct nd_number *n = key[0] == 'w' ? &img->width : &img->height;
-			if (get_number(val, n) != 0 || !number_is_count(n)) {
+			int status = get_number(val, n);
+			if (status != 0 || !number_is_count(n)) {
 				n->kind = ND_NUM_NONE;
-				warn(c, val, "image %s '%s' is not a whole number; kept in extra", key,
-				     is_scalar(val) ? val->text : "(not a scalar)");
+				warn(c, val, "image %s '%s' %s; kept in extra", key,
+				     is_scalar(val) ? val->text : "(not a scalar)",
+				     status == BEYOND_64_BITS ? number_problem(status)
+							      : "is not a whole number");
 				lossy = 1;
 			}
 		} else if (!strcmp(key, "isCached")) {
@@ -305,6 +357,10 @@ static int convert_topics(struct conv *c, const struct nd_node *v)
 	size_t count = v->count;
 	const struct nd_node *single = v;
 	int lossy = 0;
+	if (v->type == ND_NODE_STR && !has_text(v->text)) {
+		warn(c, v, "topics is %s; no topics", blank_kind(v));
+		return 0;
+	}
 	if (v->type == ND_NODE_STR) {
 		warn(c, v, "topics should be a list; took '%s' as one topic", v->text);
 		items = &single;
@@ -317,16 +373,17 @@ static int convert_topics(struct conv *c, const struct nd_node *v)
 	a->topic_keys = nd_xcalloc(count, sizeof(char *));
 	for (size_t k = 0; k < count; k++) {
 		const struct nd_node *t = items[k];
-		if (t->type == ND_NODE_NULL)
-			continue; /* a null item carries nothing to keep */
 		if (!is_scalar(t)) {
 			warn(c, t, "topic is not a name; kept in extra");
 			lossy = 1;
 			continue;
 		}
-		char *key = nd_norm_key(t->text);
-		if (!key)
+		/* nothing to keep, but the list was not what it says */
+		char *key = t->type == ND_NODE_NULL ? NULL : nd_norm_key(t->text);
+		if (!key) {
+			warn(c, t, "topic %zu is %s; dropped", k + 1, blank_kind(t));
 			continue;
+		}
 		bool seen = false;
 		for (size_t j = 0; j < a->n_topics && !seen; j++)
 			seen = !strcmp(a->topic_keys[j], key);
@@ -404,9 +461,10 @@ static int text_field(struct conv *c, const struct nd_node *key, const struct nd
 static void number_field(struct conv *c, const struct nd_node *key, const struct nd_node *val,
 			 struct nd_number *dst)
 {
-	if (get_number(val, dst) != 0) {
-		warn(c, val, "%s '%s' is not a number; kept in extra", key->text,
-		     is_scalar(val) ? val->text : "(not a scalar)");
+	int status = get_number(val, dst);
+	if (status != 0) {
+		warn(c, val, "%s '%s' %s; stored as null, kept in extra", key->text,
+		     is_scalar(val) ? val->text : "(not a scalar)", number_problem(status));
 		keep_extra(c, key, val);
 	}
 }
@@ -514,6 +572,11 @@ static int convert(struct nd_article *a, const struct nd_node *map, struct nd_er
 		if (slot) {
 			if (text_field(&c, key, val, slot) != 0)
 				break;
+			if (f == F_TITLE && is_scalar(val) && !has_text(*slot)) {
+				warn(&c, val, "title is %s; stored without a title", blank_kind(val));
+				free(*slot);
+				*slot = NULL;
+			}
 			continue;
 		}
 		switch (f) {
@@ -564,6 +627,39 @@ static int convert(struct nd_article *a, const struct nd_node *map, struct nd_er
 	return status;
 }
 
+/*
+ * The body as stored: its text, with each NUL byte (valid UTF-8, but the end
+ * of every C string and of SQLite's text functions) written as U+FFFD, and
+ * one warning at the first one.  A NUL in the front matter is the parser's
+ * error instead: there it would cut a value short without a trace.
+ */
+static char *body_text(const struct nd_frontmatter *fm, struct nd_buf *warnings)
+{
+	const char *p = fm->body, *end = fm->body + fm->body_len;
+	const char *nul = memchr(p, '\0', fm->body_len);
+	if (!nul)
+		return nd_xstrndup(p, fm->body_len);
+	int line = fm->body_line, col = 1, n = 0;
+	for (const char *q = p; q < nul; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*q & 0xc0) != 0x80) {
+			col++; /* columns count characters, as libyaml's do */
+		}
+	}
+	struct nd_buf b = ND_BUF_INIT;
+	for (; nul; nul = memchr(p, '\0', (size_t)(end - p))) {
+		nd_buf_add(&b, p, (size_t)(nul - p));
+		nd_buf_adds(&b, "\xef\xbf\xbd");
+		p = nul + 1;
+		n++;
+	}
+	nd_buf_add(&b, p, (size_t)(end - p));
+	warn_at(warnings, line, col, "body has %d NUL byte%s; stored as U+FFFD", n, n == 1 ? "" : "s");
+	return nd_buf_detach(&b);
+}
+
 int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatter *fm,
 				struct nd_error *err)
 {
@@ -576,7 +672,7 @@ int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatte
 			return nd_error_set(err, fm->body_line, 1,
 					    "body is too long (%zu bytes; the limit is %u)", n,
 					    ND_ARTICLE_MAX_TEXT);
-		if (!nd_norm_utf8_valid(fm->body, n) || memchr(fm->body, '\0', n))
+		if (!nd_norm_utf8_valid(fm->body, n))
 			return nd_error_set(err, fm->body_line, 1,
 					    "body is not valid UTF-8 text");
 		/* a body of blank lines is no body */
@@ -584,7 +680,7 @@ int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatte
 		while (k < n && strchr(" \t\r\n", fm->body[k]))
 			k++;
 		if (k < n)
-			a->body = nd_xstrndup(fm->body, n);
+			a->body = body_text(fm, &a->warnings);
 	}
 	return 0;
 }

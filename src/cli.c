@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "normalize.h"
 #include "progress.h"
 
@@ -17,12 +19,19 @@ static void message(const struct nd_cli *cli, const char *label, const char *col
 		    const char *fmt, va_list ap)
 {
 	nd_progress_clear(nd_progress_active);
+	/* the whole line escaped: paths and values quoted in it come from the
+	 * files (escaping what cli_printable already escaped changes nothing) */
+	char *text = NULL;
+	if (vasprintf(&text, fmt, ap) < 0)
+		abort(); /* out of memory, as nd_xmalloc */
+	struct nd_buf shown = ND_BUF_INIT;
+	nd_escape_terminal(&shown, text, strlen(text));
+	free(text);
 	if (cli->color_err)
-		fprintf(stderr, "newsdb: %s%s:\033[0m ", color, label);
+		fprintf(stderr, "newsdb: %s%s:\033[0m %s\n", color, label, nd_buf_str(&shown));
 	else
-		fprintf(stderr, "newsdb: %s: ", label);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		fprintf(stderr, "newsdb: %s: %s\n", label, nd_buf_str(&shown));
+	nd_buf_release(&shown);
 }
 
 void cli_error(const struct nd_cli *cli, const char *fmt, ...)
@@ -65,34 +74,7 @@ int cli_usage_error(const struct nd_cli *cli, const char *command, const char *f
 char *cli_printable(const char *s)
 {
 	struct nd_buf b = ND_BUF_INIT;
-	size_t len = strlen(s);
-	for (size_t k = 0; k < len;) {
-		unsigned char c = (unsigned char)s[k];
-		if (c == '\n') {
-			nd_buf_adds(&b, "\\n");
-			k++;
-		} else if (c == '\t') {
-			nd_buf_adds(&b, "\\t");
-			k++;
-		} else if (c < 0x20 || c == 0x7f) {
-			nd_buf_addf(&b, "\\x%02x", c);
-			k++;
-		} else if (c < 0x80) {
-			nd_buf_addc(&b, (char)c);
-			k++;
-		} else {
-			size_t n = 1;
-			while (n < 4 && k + n < len && ((unsigned char)s[k + n] & 0xc0) == 0x80)
-				n++;
-			if (nd_norm_utf8_valid(s + k, n)) {
-				nd_buf_add(&b, s + k, n);
-				k += n;
-			} else {
-				nd_buf_addf(&b, "\\x%02x", c);
-				k++;
-			}
-		}
-	}
+	nd_escape_terminal(&b, s, strlen(s));
 	return nd_buf_detach(&b);
 }
 
@@ -105,6 +87,66 @@ int cli_load_article(const struct nd_cli *cli, struct nd_store *store, int64_t i
 		return 0;
 	cli_error(cli, "cannot read article %lld: %s", (long long)id, err.msg);
 	return -1;
+}
+
+/* Enough for the values of one printf call: each call of cli_safe takes the
+ * next buffer, so a result lives until SAFE_SLOTS more calls. */
+#define SAFE_SLOTS 8
+
+const char *cli_safe(const char *s)
+{
+	static _Thread_local struct nd_buf slots[SAFE_SLOTS];
+	static _Thread_local unsigned next;
+	struct nd_buf *b = &slots[next++ % SAFE_SLOTS];
+	nd_buf_reset(b);
+	if (s)
+		nd_escape_terminal(b, s, strlen(s));
+	return nd_buf_str(b);
+}
+
+/* The first errno of a failed write to fd 1: stdio keeps only a flag, and
+ * by the time a command ends errno says something else. */
+static int stdout_errno;
+
+static ssize_t stdout_write(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	size_t done = 0;
+	while (done < size) {
+		ssize_t n = write(STDOUT_FILENO, buf + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!stdout_errno)
+				stdout_errno = n < 0 ? errno : EIO;
+			return 0; /* stdio's error flag: nothing more goes out */
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)size;
+}
+
+void cli_watch_stdout(void)
+{
+	FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = stdout_write });
+	if (!f)
+		return; /* stdout as it was: write errors then have no cause */
+	/* as stdio buffers fd 1 itself: by line on a terminal */
+	setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	stdout = f;
+}
+
+int cli_finish_stdout(const struct nd_cli *cli, int rc)
+{
+	bool failed = fflush(stdout) != 0 || ferror(stdout);
+	if (fclose(stdout) != 0)
+		failed = true;
+	int cause = stdout_errno ? stdout_errno : EIO;
+	/* the reader went away: what it did not want is no error */
+	if (!failed || cause == EPIPE)
+		return rc;
+	cli_error(cli, "write failure on standard output: %s", strerror(cause));
+	return ND_EXIT_FAILED;
 }
 
 int cli_open_store(const struct nd_cli *cli, enum nd_store_mode mode, struct nd_store **out)

@@ -42,9 +42,28 @@ void cli_note(const struct nd_cli *cli, const char *fmt, ...) __attribute__((for
 int cli_usage_error(const struct nd_cli *cli, const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* s made safe for a one-line message: control characters and invalid UTF-8
- * bytes escaped (\n, \t, \xNN).  Caller frees. */
+/* s made safe for a terminal on one line (escape.h: controls, bidi
+ * overrides and invalid UTF-8 written as \e, \n, \xNN, \u202e).  Caller
+ * frees. */
 char *cli_printable(const char *s);
+
+/* The same for text output: every value from the database or a file goes
+ * through it before printf.  The result is in one of 8 buffers used in
+ * turn (per thread), so it is valid until the 8th call after; NULL gives "".
+ * Never free it. */
+const char *cli_safe(const char *s);
+
+/* Makes stdout a stream that remembers why a write to fd 1 failed (errno
+ * is long gone when the command ends).  Call before anything is printed. */
+void cli_watch_stdout(void);
+
+/* Flushes and closes stdout after a command that returned rc.  When a
+ * write failed (a full disk, /dev/full), prints one error line
+ * ("write failure on standard output: No space left on device") and returns
+ * ND_EXIT_FAILED.  A reader that went away (EPIPE, when SIGPIPE is ignored;
+ * otherwise the signal has already ended newsdb without a word) is no error
+ * and gets no message, as in git.  Else rc. */
+int cli_finish_stdout(const struct nd_cli *cli, int rc);
 
 /* Opens the database, printing what went wrong.  Returns ND_EXIT_OK or the
  * exit status to return. */

@@ -20,7 +20,9 @@ static void usage(FILE *out)
 		"\n"
 		"Checks the database: PRAGMA integrity_check and foreign_key_check, the\n"
 		"FTS5 integrity-check of both search indexes (against the articles they\n"
-		"index), sources whose import failed, and sources whose files are gone.\n"
+		"index), images nothing refers to (left by older versions; 'newsdb\n"
+		"optimize' removes them), sources whose import failed, and sources whose\n"
+		"files are gone.\n"
 		"Prints one line per problem.\n"
 		"\n"
 		"Options:\n"
@@ -35,9 +37,7 @@ static int report(const char *kind, const char *detail, void *ctx)
 {
 	struct check_run *run = ctx;
 	if (run->format == ND_FORMAT_TEXT) {
-		char *shown = cli_printable(detail);
-		printf("%s: %s\n", kind, shown);
-		free(shown);
+		printf("%s: %s\n", kind, cli_safe(detail));
 		return 0;
 	}
 	nd_printer_begin_map(run->printer);

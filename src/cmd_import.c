@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "rules.h"
 #include "walk.h"
 
 #define BATCH_FILES 2000
@@ -30,6 +31,7 @@
 
 struct import_counts {
 	uint64_t seen, added, updated, unchanged, moved, skipped, failed, warned, same_url;
+	uint64_t failed_before; /* failed earlier, unchanged since: not read */
 };
 
 struct import_run {
@@ -37,6 +39,7 @@ struct import_run {
 	struct nd_store *store;
 	bool quiet;
 	bool prune;
+	bool retry_failed;
 	struct import_counts n;
 	struct nd_progress progress;
 	struct nd_pipeline *pipeline;
@@ -62,7 +65,10 @@ static void usage(FILE *out)
 		"starts with YAML front matter between '---' lines.  Files already imported\n"
 		"with the same size and modification time are skipped without being read.\n"
 		"A broken file gets one error line with its path and line:column and is\n"
-		"recorded as a failed source; the import goes on with the next file.\n"
+		"recorded as a failed source; the import goes on with the next file.  While\n"
+		"it stays unchanged it is not read again, only counted ('newsdb check' lists\n"
+		"it), unless this newsdb reads files by other rules than the one that\n"
+		"failed it: then failed and skipped files are read again, once.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --jobs N          read and parse on N threads (default: the number of\n"
@@ -71,9 +77,12 @@ static void usage(FILE *out)
 		"                        topics and images only they gave (without it, nothing\n"
 		"                        is ever deleted)\n"
 		"  -q, --quiet           print only errors and warnings, no notes or summary\n"
+		"      --retry-failed    read again the files that failed before and are\n"
+		"                        unchanged since\n"
 		"  -h, --help            show this help\n"
 		"\n"
-		"Exit status: 0 all files imported; 1 some file failed or the database\n"
+		"Exit status: 0 all files read imported (files that failed before and were\n"
+		"not read again do not count); 1 some file read failed or the database\n"
 		"could not be written (what was committed before stays); 2 usage error.\n");
 }
 
@@ -310,9 +319,17 @@ static int import_file(const struct nd_walk_entry *e, void *ctx)
 		run->fatal_err = err;
 		return 1;
 	}
-	if (prev.found && !prev.failed && prev.size == e->size && prev.mtime_ns == e->mtime_ns) {
-		run->n.unchanged++;
-		return 0;
+	if (prev.found && prev.size == e->size && prev.mtime_ns == e->mtime_ns) {
+		/* the same bytes would fail the same way (rules_update marks them
+		 * when the rules change): counted, not read, not reported again */
+		if (!prev.failed) {
+			run->n.unchanged++;
+			return 0;
+		}
+		if (!run->retry_failed) {
+			run->n.failed_before++;
+			return 0;
+		}
 	}
 	struct nd_prepared *item = nd_prepared_new(e->path, e->size, e->mtime_ns);
 	item->is_new = !prev.found;
@@ -358,10 +375,11 @@ static char *absolute_root(const char *root)
 
 int cmd_import(struct nd_cli *cli, int argc, char **argv)
 {
-	enum { OPT_PRUNE = 256 };
+	enum { OPT_PRUNE = 256, OPT_RETRY_FAILED };
 	static const struct option options[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "prune", no_argument, NULL, OPT_PRUNE },
+		{ "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -383,6 +401,9 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 		case OPT_PRUNE:
 			run.prune = true;
 			break;
+		case OPT_RETRY_FAILED:
+			run.retry_failed = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return ND_EXIT_OK;
@@ -400,9 +421,16 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 		roots[k] = absolute_root(argv[optind + k]);
 
 	nd_error_clear(&run.fatal_err);
-	if (nd_store_begin(run.store, &run.fatal_err) != ND_STORE_OK) {
+	int64_t rejudged;
+	if (nd_store_begin(run.store, &run.fatal_err) != ND_STORE_OK ||
+	    nd_store_rules_update(run.store, ND_RULES_VERSION, &rejudged, &run.fatal_err) !=
+		    ND_STORE_OK) {
 		run.fatal = ND_EXIT_FAILED;
 	} else {
+		if (rejudged > 0 && !run.quiet)
+			cli_note(cli, "this newsdb reads files by other rules than the one that "
+				      "imported them: %lld failed or skipped files will be read again",
+				 (long long)rejudged);
 		run.batch_started = now_ns();
 		/* a terminal gets a bar with a total: count first (cheap: names only) */
 		uint64_t total = 0;
@@ -442,6 +470,10 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 			(unsigned long long)run.n.seen, (unsigned long long)run.n.added,
 			(unsigned long long)run.n.updated, (unsigned long long)run.n.unchanged,
 			(unsigned long long)run.n.skipped, (unsigned long long)run.n.failed);
+		if (run.n.failed_before)
+			fprintf(stderr, ", %llu failed before and unchanged (listed by 'newsdb check';"
+					" --retry-failed reads them again)",
+				(unsigned long long)run.n.failed_before);
 		if (run.n.moved)
 			fprintf(stderr, ", %llu moved", (unsigned long long)run.n.moved);
 		if (run.n.same_url)
@@ -449,5 +481,7 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 				(unsigned long long)run.n.same_url);
 		fputc('\n', stderr);
 	}
+	/* what failed before was reported then, and 'newsdb check' still fails
+	 * on it: a cron job hears of each broken file once */
 	return run.fatal || run.n.failed ? ND_EXIT_FAILED : ND_EXIT_OK;
 }

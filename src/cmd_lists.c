@@ -48,9 +48,9 @@ static int print_row(const char *label, const char *detail, int64_t count, void 
 	struct list_run *run = ctx;
 	if (run->format == ND_FORMAT_TEXT) {
 		if (run->kind->has_domain)
-			printf("%8lld  %s (%s)\n", (long long)count, label, detail ? detail : "");
+			printf("%8lld  %s (%s)\n", (long long)count, cli_safe(label), cli_safe(detail));
 		else
-			printf("%8lld  %s\n", (long long)count, label);
+			printf("%8lld  %s\n", (long long)count, cli_safe(label));
 		return 0;
 	}
 	struct nd_printer *p = run->printer;

@@ -10,8 +10,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: newsdb optimize\n"
 		"\n"
-		"Rebuilds and merges the full-text indexes, updates the query planner's\n"
-		"statistics (ANALYZE) and compacts the file (VACUUM).  Safe to run at any\n"
+		"Removes images nothing refers to (left by older versions), rebuilds and\n"
+		"merges the full-text indexes, updates the query planner's statistics\n"
+		"(ANALYZE) and compacts the file (VACUUM).  Safe to run at any\n"
 		"time; it waits for a running import and needs free disk space about the\n"
 		"size of the database.\n"
 		"\n"

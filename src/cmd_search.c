@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "escape.h"
 #include "query.h"
 
 #define HIGHLIGHT_ON "\033[1;33m"
@@ -66,22 +67,29 @@ struct search_run {
 	bool dedupe;
 };
 
-/* The snippet without its match markers, or with them turned into colour. */
-static char *render_snippet(const char *snippet, bool color)
+/* The snippet without its match markers, or with them turned into colour;
+ * for text output (`terminal`) what lies between them escaped (escape.h),
+ * since it is the article's own text. */
+static char *render_snippet(const char *snippet, bool color, bool terminal)
 {
 	struct nd_buf b = ND_BUF_INIT;
-	for (const char *p = snippet ? snippet : ""; *p; p++) {
-		if (*p == '\x02') {
-			if (color)
-				nd_buf_adds(&b, HIGHLIGHT_ON);
-		} else if (*p == '\x03') {
-			if (color)
-				nd_buf_adds(&b, HIGHLIGHT_OFF);
-		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+	const char *p = snippet ? snippet : "";
+	while (*p) {
+		size_t run = strcspn(p, "\x02\x03\n\r\t");
+		if (terminal)
+			nd_escape_terminal(&b, p, run);
+		else
+			nd_buf_add(&b, p, run);
+		p += run;
+		if (!*p)
+			break;
+		if (*p == '\x02' && color)
+			nd_buf_adds(&b, HIGHLIGHT_ON);
+		else if (*p == '\x03' && color)
+			nd_buf_adds(&b, HIGHLIGHT_OFF);
+		else if (*p != '\x02' && *p != '\x03')
 			nd_buf_addc(&b, ' ');
-		} else {
-			nd_buf_addc(&b, *p);
-		}
+		p++;
 	}
 	return nd_buf_detach(&b);
 }
@@ -92,15 +100,15 @@ static void print_text_hit(const struct search_run *run, const struct nd_hit *hi
 	char date[11] = "";
 	if (hit->published_at)
 		snprintf(date, sizeof(date), "%s", hit->published_at);
-	char *title = render_snippet(hit->title ? hit->title : "(untitled)", false);
-	char *snippet = render_snippet(hit->snippet, color);
+	char *title = render_snippet(hit->title ? hit->title : "(untitled)", false, true);
+	char *snippet = render_snippet(hit->snippet, color, true);
 	printf("%s%-10s%s  %s%s%s\n", color ? DIM_ON : "", date[0] ? date : "", color ? HIGHLIGHT_OFF : "",
 	       color ? "\033[1m" : "", title, color ? HIGHLIGHT_OFF : "");
-	printf("  %s", hit->provider ? hit->provider : "");
+	printf("  %s", cli_safe(hit->provider));
 	if (hit->domain && hit->domain[0])
-		printf(" (%s)", hit->domain);
+		printf(" (%s)", cli_safe(hit->domain));
 	printf("  %s#%lld%s  %s\n", color ? DIM_ON : "", (long long)hit->id, color ? HIGHLIGHT_OFF : "",
-	       hit->url ? hit->url : "");
+	       cli_safe(hit->url));
 	if (hit->copies > 1)
 		printf("  %s(+%lld copies with this title)%s\n", color ? DIM_ON : "",
 		       (long long)(hit->copies - 1), color ? HIGHLIGHT_OFF : "");
@@ -114,7 +122,7 @@ static void print_text_hit(const struct search_run *run, const struct nd_hit *hi
 static void print_data_hit(const struct search_run *run, const struct nd_hit *hit)
 {
 	struct nd_printer *p = run->printer;
-	char *snippet = render_snippet(hit->snippet, false);
+	char *snippet = render_snippet(hit->snippet, false, false);
 	nd_printer_begin_map(p);
 	nd_printer_key(p, "id");
 	nd_printer_int(p, hit->id);

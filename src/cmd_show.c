@@ -47,11 +47,8 @@ static void number_text(const struct nd_number *n, char *out, size_t size)
 
 static void text_line(const char *label, const char *value)
 {
-	if (value && *value) {
-		char *shown = cli_printable(value);
-		printf("%-12s %s\n", label, shown);
-		free(shown);
-	}
+	if (value && *value)
+		printf("%-12s %s\n", label, cli_safe(value));
 }
 
 static void text_images(const char *label, const struct nd_image *images, size_t n)
@@ -60,18 +57,19 @@ static void text_images(const char *label, const struct nd_image *images, size_t
 		char w[32], h[32];
 		number_text(&images[k].width, w, sizeof(w));
 		number_text(&images[k].height, h, sizeof(h));
-		printf("%-12s %s (%sx%s%s)\n", k ? "" : label, images[k].url, w, h,
+		printf("%-12s %s (%sx%s%s)\n", k ? "" : label, cli_safe(images[k].url), w, h,
 		       images[k].is_cached == 1 ? ", cached" : "");
 	}
 }
 
 static void print_text(int64_t id, const struct nd_article *a)
 {
-	printf("#%lld  %s\n\n", (long long)id, a->title ? a->title : "(untitled)");
+	printf("#%lld  %s\n\n", (long long)id, a->title ? cli_safe(a->title) : "(untitled)");
 	text_line("url", a->url);
 	text_line("published", a->published_at);
 	if (a->provider) {
-		printf("%-12s %s (%s)\n", "provider", a->provider->name, a->provider->domain);
+		printf("%-12s %s (%s)\n", "provider", cli_safe(a->provider->name),
+		       cli_safe(a->provider->domain));
 		text_images("logo", a->provider->images, a->provider->n_images);
 	}
 	text_line("type", a->type);
@@ -82,7 +80,7 @@ static void print_text(int64_t id, const struct nd_article *a)
 	printf("%-12s quality %s, heat %s, published %s\n", "scores", q, h,
 	       a->is_published < 0 ? "-" : a->is_published ? "yes" : "no");
 	for (size_t k = 0; k < a->n_topics; k++)
-		printf("%-12s %s\n", k ? "" : "topics", a->topics[k]);
+		printf("%-12s %s\n", k ? "" : "topics", cli_safe(a->topics[k]));
 	text_images("images", a->images, a->n_images);
 	text_line("web url", a->web_url);
 	text_line("original url", a->original_url);
@@ -92,10 +90,10 @@ static void print_text(int64_t id, const struct nd_article *a)
 		printf("\nlinks to:\n");
 	for (size_t k = 0; k < a->n_related; k++) {
 		const struct nd_article *r = &a->related[k];
-		printf("  %zu. %s", k + 1, r->title ? r->title : "(untitled)");
+		printf("  %zu. %s", k + 1, r->title ? cli_safe(r->title) : "(untitled)");
 		if (r->provider)
-			printf(" (%s)", r->provider->name);
-		printf("\n     %s\n", r->url);
+			printf(" (%s)", cli_safe(r->provider->name));
+		printf("\n     %s\n", cli_safe(r->url));
 	}
 }
 
@@ -104,7 +102,8 @@ static int text_backlink(int64_t id, const char *url, const char *title, void *c
 	struct show_ctx *c = ctx;
 	if (c->n++ == 0)
 		printf("\nlinked from:\n");
-	printf("  #%lld %s\n     %s\n", (long long)id, title ? title : "(untitled)", url);
+	printf("  #%lld %s\n     %s\n", (long long)id, title ? cli_safe(title) : "(untitled)",
+	       cli_safe(url));
 	return 0;
 }
 
@@ -114,14 +113,9 @@ static int text_source(const char *path, const char *status, const char *message
 	struct show_ctx *c = ctx;
 	if (c->n++ == 0)
 		printf("\nsources:\n");
-	char *shown = cli_printable(path);
-	printf("  %s (%s, %s)\n", shown, status, imported_at);
-	free(shown);
-	if (message) {
-		char *msg = cli_printable(message);
-		printf("    %s\n", msg);
-		free(msg);
-	}
+	printf("  %s (%s, %s)\n", cli_safe(path), status, imported_at);
+	if (message)
+		printf("    %s\n", cli_safe(message));
 	return 0;
 }
 
@@ -254,11 +248,8 @@ static int show(struct nd_store *store, int64_t id, const struct nd_article *a,
 		c->n = 0;
 		if ((rc = nd_store_article_sources(store, id, text_source, c, err)))
 			return rc;
-		if (a->extra) {
-			char *shown = cli_printable(a->extra);
-			printf("\nextra:\n  %s\n", shown);
-			free(shown);
-		}
+		if (a->extra)
+			printf("\nextra:\n  %s\n", cli_safe(a->extra));
 		return 0;
 	}
 	struct nd_printer *p = c->printer = nd_printer_new(stdout, ND_FORMAT_JSON);

@@ -68,7 +68,8 @@ static void print_text(const struct nd_stats *st, const struct periods *ps, bool
 	printf("sources        %lld (%lld failed, %lld skipped)\n", (long long)st->sources,
 	       (long long)st->failed, (long long)st->skipped);
 	if (st->first_date[0])
-		printf("published      %.10s .. %.10s\n", st->first_date, st->last_date);
+		printf("published      %.10s .. %.10s\n", cli_safe(st->first_date),
+		       cli_safe(st->last_date));
 	if (!ps->n)
 		return;
 	int64_t max = 1;
@@ -80,7 +81,7 @@ static void print_text(const struct nd_stats *st, const struct periods *ps, bool
 		int64_t width = ps->items[k].count * BAR_WIDTH / max;
 		if (width == 0 && ps->items[k].count > 0)
 			width = 1;
-		printf("%-7s  %s", ps->items[k].label, color ? "\033[36m" : "");
+		printf("%-7s  %s", cli_safe(ps->items[k].label), color ? "\033[36m" : "");
 		for (int64_t w = 0; w < width; w++)
 			fputs("█", stdout);
 		printf("%s %lld\n", color ? "\033[0m" : "", (long long)ps->items[k].count);

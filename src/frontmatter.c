@@ -273,6 +273,11 @@ struct builder {
 	size_t nodes, bytes;    /* totals after alias expansion */
 	int documents;
 	struct nd_node *root;
+	/* err holds a problem of shape (not a mapping, a key that is not a
+	 * scalar, a duplicate key, an undefined alias, a second document): the
+	 * tree is abandoned, but libyaml reads on, and a syntax error it finds
+	 * further down replaces the message, since that is what to fix first */
+	bool misshapen;
 };
 
 static int mark_line(yaml_mark_t m)
@@ -288,14 +293,35 @@ static int mark_col(yaml_mark_t m)
 static int fail(struct builder *b, yaml_mark_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(struct builder *b, yaml_mark_t at, const char *fmt, ...)
+static int vfail(struct builder *b, yaml_mark_t at, const char *fmt, va_list ap)
 {
 	char msg[ND_ERROR_MSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return nd_error_set(b->err, mark_line(at), mark_col(at), "%s", msg);
+}
+
+static int fail(struct builder *b, yaml_mark_t at, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = vfail(b, at, fmt, ap);
 	va_end(ap);
-	return nd_error_set(b->err, mark_line(at), mark_col(at), "%s", msg);
+	return rc;
+}
+
+/* fail() for a problem of shape, which a later syntax error overrides
+ * (builder.misshapen). */
+static int misshapen(struct builder *b, yaml_mark_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int misshapen(struct builder *b, yaml_mark_t at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vfail(b, at, fmt, ap);
+	va_end(ap);
+	b->misshapen = true;
+	return rc;
 }
 
 /* Width of the line break at s[i], 0 when there is none; libyaml's marks
@@ -419,7 +445,7 @@ static int check_duplicate(struct builder *b, struct frame *f, const struct nd_n
 			sl->val = key;
 	}
 	if (first)
-		return fail(b, at, "duplicate key '%.*s' (first at line %d)",
+		return misshapen(b, at, "duplicate key '%.*s' (first at line %d)",
 			    quote_len(key->text, key->len), key->text, first->line);
 	return 0;
 }
@@ -429,14 +455,14 @@ static int check_duplicate(struct builder *b, struct frame *f, const struct nd_n
 static int check_slot(struct builder *b, const struct nd_node *node, yaml_mark_t at)
 {
 	if (!b->depth && node->type != ND_NODE_MAP)
-		return fail(b, at, "front matter is not a mapping");
+		return misshapen(b, at, "front matter is not a mapping");
 	if (!b->depth)
 		return 0;
 	struct frame *f = &b->frames[b->depth - 1];
 	if (f->node->type != ND_NODE_MAP || (b->n_items - f->base) % 2)
 		return 0;
 	if (node->type == ND_NODE_SEQ || node->type == ND_NODE_MAP)
-		return fail(b, at, "mapping key is not a scalar");
+		return misshapen(b, at, "mapping key is not a scalar");
 	return check_duplicate(b, f, node, at);
 }
 
@@ -496,7 +522,7 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 	yaml_mark_t at = ev->start_mark;
 	const struct slot *sl = set_get(&b->anchors, name, len);
 	if (!sl)
-		return fail(b, at, "undefined alias '%.*s'", quote_len(name, len), name);
+		return misshapen(b, at, "undefined alias '%.*s'", quote_len(name, len), name);
 	const struct anchor *a = sl->val;
 	if (count(b, a->nodes, a->bytes, at) || check_slot(b, a->node, at))
 		return -1;
@@ -523,12 +549,106 @@ static int on_start(struct builder *b, const yaml_event_t *ev, enum nd_node_type
 	return count(b, 1, 0, at);
 }
 
+/* ---- YAML 1.1 merge keys ---- */
+
+/* A plain `<<` key whose value is a mapping or a non-empty sequence of
+ * mappings: merged.  With any other value it stays an ordinary key. */
+static bool is_merge(const struct nd_node *key, const struct nd_node *value)
+{
+	if (!key->plain || key->len != 2 || memcmp(key->text, "<<", 2) != 0)
+		return false;
+	if (value->type == ND_NODE_MAP)
+		return true;
+	if (value->type != ND_NODE_SEQ || !value->count)
+		return false;
+	for (size_t k = 0; k < value->count; k++)
+		if (value->items[k]->type != ND_NODE_MAP)
+			return false;
+	return true;
+}
+
+/* The mappings a pair (pair[0] key, pair[1] value) merges, *n of them, or
+ * NULL (and *n = 0) when it is an ordinary pair. */
+static struct nd_node **merged_maps(struct nd_node **pair, size_t *n)
+{
+	*n = 0;
+	if (!is_merge(pair[0], pair[1]))
+		return NULL;
+	*n = pair[1]->type == ND_NODE_MAP ? 1 : pair[1]->count;
+	return pair[1]->type == ND_NODE_MAP ? &pair[1] : pair[1]->items;
+}
+
+/* Adds the pairs of mapping m whose keys are not in `have` to out. */
+static void merge_pairs(const struct nd_node *m, struct strset *have, struct nd_node **out,
+			size_t *n_out)
+{
+	for (size_t k = 0; k < m->count; k++) {
+		struct nd_node *key = m->items[2 * k];
+		struct slot *sl = set_add(have, key->text, key->len);
+		if (sl->val)
+			continue;
+		sl->val = key;
+		out[(*n_out)++] = key;
+		out[(*n_out)++] = m->items[2 * k + 1];
+	}
+}
+
+/*
+ * The pairs of a mapping (2 * n_pairs nodes) with its merge keys applied as
+ * Jekyll's loader (Psych) and the YAML 1.1 merge type do: each merged
+ * mapping's pairs take the place of the `<<` pair, except keys the mapping
+ * defines itself (before or after the `<<`); of a sequence of mappings, an
+ * earlier one wins over a later one.  The merged mappings are complete
+ * nodes, merged themselves, so one pass suffices.  Returns the arena array
+ * and sets *n_items, or returns NULL when there is no merge key.
+ */
+static struct nd_node **apply_merges(struct builder *b, struct nd_node **pairs, size_t n_pairs,
+				     size_t *n_items)
+{
+	size_t room = 0;
+	bool any = false;
+	for (size_t k = 0; k < n_pairs; k++) {
+		size_t n_maps;
+		struct nd_node **maps = merged_maps(pairs + 2 * k, &n_maps);
+		any |= maps != NULL;
+		room += maps ? 0 : 2;
+		for (size_t j = 0; j < n_maps; j++)
+			room += 2 * maps[j]->count;
+	}
+	if (!any)
+		return NULL;
+	struct strset have = { NULL, 0, 0 };
+	for (size_t k = 0; k < n_pairs; k++)
+		if (!is_merge(pairs[2 * k], pairs[2 * k + 1]))
+			set_add(&have, pairs[2 * k]->text, pairs[2 * k]->len)->val = pairs[2 * k];
+	struct nd_node **out = arena_alloc(&b->arena, room * sizeof(*out), alignof(struct nd_node *));
+	size_t n = 0;
+	for (size_t k = 0; k < n_pairs; k++) {
+		size_t n_maps;
+		struct nd_node **maps = merged_maps(pairs + 2 * k, &n_maps);
+		if (!maps) {
+			out[n++] = pairs[2 * k];
+			out[n++] = pairs[2 * k + 1];
+		}
+		for (size_t j = 0; j < n_maps; j++)
+			merge_pairs(maps[j], &have, out, &n);
+	}
+	set_release(&have);
+	*n_items = n;
+	return out;
+}
+
 static void on_end(struct builder *b)
 {
 	struct frame *f = &b->frames[--b->depth];
 	struct nd_node *n = f->node;
 	size_t items = b->n_items - f->base;
-	if (items) {
+	struct nd_node **merged = n->type == ND_NODE_MAP
+					  ? apply_merges(b, b->items + f->base, items / 2, &items)
+					  : NULL;
+	if (merged) {
+		n->items = merged;
+	} else if (items) {
 		n->items = arena_alloc(&b->arena, items * sizeof(*n->items), alignof(struct nd_node *));
 		memcpy(n->items, b->items + f->base, items * sizeof(*n->items));
 	}
@@ -546,7 +666,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->documents++)
-			return fail(b, at, "more than one YAML document in front matter");
+			return misshapen(b, at, "more than one YAML document in front matter");
 		return 0;
 	case YAML_SCALAR_EVENT:
 		return on_scalar(b, ev);
@@ -585,14 +705,18 @@ static int build(struct builder *b)
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)b->yaml, b->yaml_len);
 	int rc = 0;
-	for (bool done = false; !done && !rc;) {
+	/* after a problem of shape the events are only read, not built, so
+	 * libyaml reaches whatever syntax error follows; any other problem (a
+	 * limit) stops at once */
+	for (bool done = false; !done && (!rc || b->misshapen);) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
 			rc = libyaml_fail(b, &parser);
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;
-		rc = on_event(b, &ev);
+		if (!rc)
+			rc = on_event(b, &ev);
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);

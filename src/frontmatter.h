@@ -16,6 +16,14 @@
  * ND_NODE_STR.  Whatever the type, `text` holds the scalar's text as written
  * (after YAML unescaping), so callers expecting text can always use it.
  *
+ * YAML 1.1 merge keys are applied, as Jekyll's loader does: a plain `<<` key
+ * whose value is a mapping (usually an alias) or a sequence of mappings is
+ * replaced by their pairs, except keys the mapping defines itself; of a
+ * sequence, earlier mappings win.  A `<<` with any other value, or quoted,
+ * is an ordinary key.  A whole number too long for int64 resolves to
+ * ND_NODE_FLOAT with its digits in `text` (callers that need it exact look
+ * there).
+ *
  * Limits that keep memory bounded whatever the input (each exceeded limit is
  * an error, not a truncation): nesting depth, the number of nodes after
  * alias expansion (billion-laughs), and total scalar bytes after alias
@@ -81,7 +89,10 @@ enum nd_fm_status {
  * closed, top level not a mapping, duplicate keys in any mapping, keys that
  * are not scalars, NUL bytes, invalid UTF-8 (libyaml's reader), tabs in
  * indentation, undefined aliases, more than one YAML document, and the
- * limits above.
+ * limits above.  libyaml reads the whole front matter before a problem of
+ * shape (top level not a mapping, a key that is not a scalar, a duplicate
+ * key, an undefined alias, a second document) is reported: when the YAML is
+ * also broken further down, its syntax error is the one given.
  */
 enum nd_fm_status nd_frontmatter_parse(const char *buf, size_t len,
 				       struct nd_frontmatter *fm, struct nd_error *err);

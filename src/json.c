@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "normalize.h"
+
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
@@ -87,12 +89,18 @@ void nd_json_add_node(struct nd_buf *b, const struct nd_node *node)
 	case ND_NODE_INT:
 		nd_buf_addf(b, "%lld", (long long)node->i);
 		break;
-	case ND_NODE_FLOAT:
-		if (isfinite(node->f))
+	case ND_NODE_FLOAT: {
+		int64_t whole;
+		/* a whole number beyond 64 bits as its text: SQLite's json
+		 * functions and JavaScript would round it as a number */
+		if (nd_norm_int(node->text, &whole) == 1)
+			nd_json_add_string(b, node->text, node->len);
+		else if (isfinite(node->f))
 			nd_buf_addf(b, "%.17g", node->f);
 		else
 			nd_json_add_string(b, node->text, node->len);
 		break;
+	}
 	case ND_NODE_STR:
 		nd_json_add_string(b, node->text, node->len);
 		break;

@@ -46,8 +46,9 @@ static void usage(FILE *out)
 		"  newsdb search 'SenseTime IPO'\n"
 		"  newsdb search 'ipo provider:bloomberg.com since:2021-12' --format json\n"
 		"\n"
-		"Exit status: 0 success; 1 some input failed, nothing matched, or the\n"
-		"database could not be used; 2 usage error.\n"
+		"Exit status: 0 success; 1 some input failed, nothing matched, the\n"
+		"database could not be used, or the output could not be written; 2 usage\n"
+		"error.\n"
 		"Environment: NEWSDB_DB (database path), NO_COLOR (no colours).\n");
 }
 
@@ -62,17 +63,9 @@ static bool want_color(int fd)
 	return isatty(fd);
 }
 
-int main(int argc, char **argv)
+/* Global options, then the command. */
+static int dispatch(struct nd_cli *cli, int argc, char **argv)
 {
-	struct nd_cli cli = {
-		.db_path = getenv("NEWSDB_DB"),
-		.color_out = want_color(STDOUT_FILENO),
-		.color_err = want_color(STDERR_FILENO),
-		.err_tty = isatty(STDERR_FILENO),
-	};
-	if (!cli.db_path || !*cli.db_path)
-		cli.db_path = "news.db";
-
 	enum { OPT_DB = 256, OPT_VERSION };
 	static const struct option options[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -86,7 +79,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB:
-			cli.db_path = optarg;
+			cli->db_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -95,7 +88,7 @@ int main(int argc, char **argv)
 			printf("newsdb %s\n", ND_VERSION);
 			return ND_EXIT_OK;
 		default:
-			return cli_usage_error(&cli, NULL, "unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(cli, NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
@@ -112,8 +105,24 @@ int main(int argc, char **argv)
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
 			optind = 0; /* glibc: reinitialise getopt for the command */
-			return commands[k].run(&cli, sub_argc, sub_argv);
+			return commands[k].run(cli, sub_argc, sub_argv);
 		}
 	}
-	return cli_usage_error(&cli, NULL, "unknown command '%s'", name);
+	return cli_usage_error(cli, NULL, "unknown command '%s'", name);
+}
+
+int main(int argc, char **argv)
+{
+	struct nd_cli cli = {
+		.db_path = getenv("NEWSDB_DB"),
+		.color_out = want_color(STDOUT_FILENO),
+		.color_err = want_color(STDERR_FILENO),
+		.err_tty = isatty(STDERR_FILENO),
+	};
+	if (!cli.db_path || !*cli.db_path)
+		cli.db_path = "news.db";
+	cli_watch_stdout();
+	int rc = dispatch(&cli, argc, argv);
+	/* whatever the command printed must have arrived, or it did not succeed */
+	return cli_finish_stdout(&cli, rc);
 }

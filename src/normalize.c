@@ -728,14 +728,18 @@ int nd_norm_int(const char *text, int64_t *out)
 	if (p == e)
 		return -1;
 	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, v = 0;
+	bool beyond = false;
 	for (; p < e; p++) {
 		if (!is_digit(*p))
 			return -1;
 		unsigned d = (unsigned)(*p - '0');
-		if (v > (limit - d) / 10)
-			return -1;
-		v = v * 10 + d;
+		if (beyond || v > (limit - d) / 10)
+			beyond = true;
+		else
+			v = v * 10 + d;
 	}
+	if (beyond)
+		return 1;
 	if (!neg)
 		*out = (int64_t)v;
 	else
@@ -831,4 +835,9 @@ bool nd_norm_utf8_valid(const char *s, size_t len)
 		s += n;
 	}
 	return true;
+}
+
+size_t nd_norm_utf8_decode(const char *p, const char *e, uint32_t *cp)
+{
+	return utf8_decode(p, e, cp);
 }

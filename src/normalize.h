@@ -67,7 +67,9 @@ int nd_norm_date(const char *text, char out[21]);
 int nd_norm_bool(const char *text, bool *out);
 
 /* Whole numbers: optional sign, decimal digits (optional '_' separators are
- * not accepted), fits int64.  Surrounding whitespace ignored.  0 or -1. */
+ * not accepted), fits int64.  Surrounding whitespace ignored.  Returns 0, 1
+ * for a whole number beyond int64 (*out untouched: a real would round it,
+ * so callers keep its text), or -1. */
 int nd_norm_int(const char *text, int64_t *out);
 
 /* Real numbers: what strtod accepts in plain decimal or exponent form, finite
@@ -81,5 +83,9 @@ bool nd_norm_has_cjk(const char *s);
 
 /* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool nd_norm_utf8_valid(const char *s, size_t len);
+
+/* Length of the well-formed UTF-8 sequence at p (p < e), its code point in
+ * *cp; 0 when the bytes there are not one. */
+size_t nd_norm_utf8_decode(const char *p, const char *e, uint32_t *cp);
 
 #endif

@@ -47,11 +47,22 @@ struct nd_source_state {
 	bool found;
 	uint64_t size;
 	int64_t mtime_ns;
-	bool failed; /* last import of it failed: always try again */
+	bool failed; /* last import of it failed */
 };
 
 int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *st,
 			struct nd_error *err);
+
+/*
+ * Compares `version` (ND_RULES_VERSION, rules.h) with the one the database
+ * recorded.  When they differ (or none was recorded), marks every failed and
+ * skipped source so that the next import walking its file reads it again
+ * whatever its size and mtime, and records `version`: both in the caller's
+ * transaction, so a crash keeps both or neither and no re-read is lost.
+ * *marked is the number of sources marked, or -1 when the versions agreed.
+ */
+int nd_store_rules_update(struct nd_store *s, int64_t version, int64_t *marked,
+			  struct nd_error *err);
 
 /* One file's outcome, recorded atomically (a savepoint) by nd_store_put_file. */
 struct nd_file_result {
@@ -233,15 +244,17 @@ int nd_store_topics(struct nd_store *s, enum nd_list_sort sort, int64_t limit, n
 /* ---- maintenance (check, optimize) ---- */
 
 /* One finding of nd_store_check: kind is "integrity", "foreign-key",
- * "fts", "failed-source" or "missing-source"; detail says what. */
+ * "fts", "orphan-image", "failed-source" or "missing-source"; detail says
+ * what. */
 typedef int (*nd_problem_fn)(const char *kind, const char *detail, void *ctx);
 
 /* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity-check
- * of both search indexes, lists failed sources and sources whose files are
+ * of both search indexes, lists images nothing refers to (left by versions
+ * that did not remove them), failed sources and sources whose files are
  * gone.  Returns the number of problems found, or a negative status. */
 int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
 
-/* FTS merge, ANALYZE, VACUUM. */
+/* Removes images nothing refers to, then FTS merge, ANALYZE, VACUUM. */
 int nd_store_optimize(struct nd_store *s, struct nd_error *err);
 
 #endif

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Runs a check whose rows are each one problem (text in column 0), except
- * a single "ok". */
+/* Runs a check whose rows are each one problem (text in column 0, then
+ * hint when not NULL), except a single "ok". */
 static int64_t rows_as_problems(struct nd_store *s, enum stmt_id id, const char *kind,
-				nd_problem_fn fn, void *ctx, struct nd_error *err)
+				const char *hint, nd_problem_fn fn, void *ctx, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, id, err);
 	if (!st)
@@ -23,7 +23,9 @@ static int64_t rows_as_problems(struct nd_store *s, enum stmt_id id, const char 
 		if (text && !strcmp(text, "ok"))
 			continue;
 		n++;
-		fn(kind, text ? text : "?", ctx);
+		char detail[8192];
+		snprintf(detail, sizeof(detail), "%s%s", text ? text : "?", hint ? hint : "");
+		fn(kind, detail, ctx);
 	}
 	if (rc != SQLITE_DONE) {
 		int status = store_fail(s, err, "cannot check the database");
@@ -96,16 +98,21 @@ static int64_t source_problems(struct nd_store *s, nd_problem_fn fn, void *ctx,
 int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err)
 {
 	int64_t total = 0, n;
-	if ((n = rows_as_problems(s, ST_CHECK_INTEGRITY, "integrity", fn, ctx, err)) < 0)
+	if ((n = rows_as_problems(s, ST_CHECK_INTEGRITY, "integrity", NULL, fn, ctx, err)) < 0)
 		return n;
 	total += n;
-	if ((n = rows_as_problems(s, ST_CHECK_FOREIGN_KEYS, "foreign-key", fn, ctx, err)) < 0)
+	if ((n = rows_as_problems(s, ST_CHECK_FOREIGN_KEYS, "foreign-key", NULL, fn, ctx, err)) < 0)
 		return n;
 	total += n;
 	if ((n = fts_check(s, ST_CHECK_FTS, "articles_fts", fn, ctx, err)) < 0)
 		return n;
 	total += n;
 	if ((n = fts_check(s, ST_CHECK_TRIGRAM, "articles_trigram", fn, ctx, err)) < 0)
+		return n;
+	total += n;
+	if ((n = rows_as_problems(s, ST_CHECK_ORPHAN_IMAGES, "orphan-image",
+				  ": no article or provider refers to it (remove it with 'newsdb optimize')",
+				  fn, ctx, err)) < 0)
 		return n;
 	total += n;
 	if ((n = store_terms_check(s, fn, ctx, err)) < 0)
@@ -130,10 +137,17 @@ int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 		"VACUUM",
 		"PRAGMA wal_checkpoint(TRUNCATE)",
 	};
+	/* images that an older newsdb left with nothing referring to them */
+	sqlite3_stmt *st = store_stmt(s, ST_PRUNE_IMAGES, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, "cannot optimize");
 	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
 		if (!steps[k]) {
-			int rc = store_build_ranking(s, true, err);
-			if (rc)
+			if ((rc = store_build_ranking(s, true, err)))
 				return rc;
 		} else if (sqlite3_exec(s->db, steps[k], NULL, NULL, NULL) != SQLITE_OK) {
 			return store_fail(s, err, "cannot optimize");

@@ -244,7 +244,8 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_PROVIDER_FIND] = "SELECT id FROM providers WHERE domain = ?1 AND name_key = ?2",
 	[ST_PROVIDER_INSERT] =
 		"INSERT INTO providers (name, domain, name_key) VALUES (?1, ?2, ?3) RETURNING id",
-	[ST_PROVIDER_IMAGES_CLEAR] = "DELETE FROM provider_images WHERE provider_id = ?1",
+	[ST_PROVIDER_IMAGES_CLEAR] =
+		"DELETE FROM provider_images WHERE provider_id = ?1 RETURNING image_id",
 	[ST_PROVIDER_IMAGE_ADD] =
 		"INSERT INTO provider_images (provider_id, position, image_id) VALUES (?1, ?2, ?3)",
 
@@ -260,7 +261,8 @@ const char *const store_sql[ST_COUNT] = {
 		" height = coalesce(excluded.height, images.height),"
 		" is_cached = coalesce(excluded.is_cached, images.is_cached)"
 		" RETURNING id",
-	[ST_ARTICLE_IMAGES_CLEAR] = "DELETE FROM article_images WHERE article_id = ?1",
+	[ST_ARTICLE_IMAGES_CLEAR] =
+		"DELETE FROM article_images WHERE article_id = ?1 RETURNING image_id",
 	[ST_ARTICLE_IMAGE_ADD] =
 		"INSERT INTO article_images (article_id, position, image_id) VALUES (?1, ?2, ?3)",
 
@@ -368,6 +370,16 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_CHECK_PATHS] = "SELECT path FROM sources ORDER BY path",
 
 	/* the ranking tables (store_terms.c, schema/002_ranking.sql) */
+	/* an image that an owner's list no longer names, removed when nothing
+	 * else names it (both lookups by the *_by_image indexes) */
+	[ST_IMAGE_DROP_ORPHAN] =
+		"DELETE FROM images WHERE id = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM article_images o WHERE o.image_id = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM provider_images o WHERE o.image_id = ?1)",
+	/* left by versions before the above */
+	[ST_CHECK_ORPHAN_IMAGES] =
+		"SELECT url FROM images WHERE NOT EXISTS (SELECT 1 FROM article_images o WHERE o.image_id = images.id)"
+		" AND NOT EXISTS (SELECT 1 FROM provider_images o WHERE o.image_id = images.id) ORDER BY url",
 	[ST_META_GET] = "SELECT value FROM _newsdb_meta WHERE key = ?1",
 	[ST_META_PUT] =
 		"INSERT INTO _newsdb_meta (key, value) VALUES (?1, ?2)"
@@ -453,4 +465,8 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT f.url, f.year, a.id FROM _newsdb_feed f INDEXED BY _newsdb_feed_by_seq"
 		" LEFT JOIN articles a ON a.url = f.url AND a.is_archived = 1 AND f.live = 1"
 		" WHERE f.seq > ?1 ORDER BY f.url, f.year",
+	/* judged by other rules: the next import that walks them reads them
+	 * again (mtime -1, as ST_SOURCE_MARK_STALE), by sources_by_status */
+	[ST_SOURCE_MARK_NOT_OK] =
+		"UPDATE sources SET mtime_ns = -1 WHERE status IN ('failed', 'skipped')",
 };

@@ -282,46 +282,6 @@ struct list_params {
 	double avgdl0;
 };
 
-int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_error *err)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_META_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_double(st, 0);
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-			    "cannot read the ranking tables");
-}
-
-int store_meta_put(struct nd_store *s, const char *key, const char *text, double real,
-		   struct nd_error *err)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_META_PUT, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (text)
-		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_double(st, 2, real);
-	return store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables");
-}
-
-int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_META_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, "rank_state", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*ready = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-		 !strcmp((const char *)sqlite3_column_text(st, 0), "ready");
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-			    "cannot read the ranking tables");
-}
-
 int store_index_totals(struct nd_store *s, int64_t *n_rows, double *avgdl, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_FTS_TOTALS, err);

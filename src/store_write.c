@@ -6,6 +6,7 @@
 #include "store_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Runs a statement that returns no rows (or whose rows are not needed). */
@@ -140,25 +141,58 @@ static int same_image_list(struct nd_store *s, enum stmt_id read, int64_t owner,
 	return ND_STORE_OK;
 }
 
-/* Replaces the ordered image list of an owner (article or provider); an
- * owner made by this very file (fresh) has none to replace. */
-static int put_image_list(struct nd_store *s, enum stmt_id read, enum stmt_id clear,
-			  enum stmt_id add, int64_t owner, bool fresh,
-			  const struct nd_image *images, size_t n, struct nd_error *err)
+/* Deletes an owner's image list (ST_*_IMAGES_CLEAR, which returns the
+ * image ids it unlinked), keeping those ids in *old. */
+static int clear_images(struct nd_store *s, enum stmt_id clear, int64_t owner, int64_t **old,
+			size_t *n_old, struct nd_error *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, clear, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, owner);
+	size_t cap = 0;
 	int rc;
-	if (!fresh) {
-		bool same;
-		if ((rc = same_image_list(s, read, owner, images, n, &same, err)) || same ||
-		    (rc = clear_list(s, clear, owner, "cannot replace images", err)))
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n_old == cap) {
+			cap = cap ? 2 * cap : 8;
+			*old = nd_xrealloc(*old, cap * sizeof(**old));
+		}
+		(*old)[(*n_old)++] = sqlite3_column_int64(st, 0);
+	}
+	int status = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, "cannot replace images");
+	sqlite3_reset(st);
+	return status;
+}
+
+/* Removes each image of old[] that no list names any more, so an image left
+ * by a file that changed its images, or that lost its article to a newer
+ * file, does not stay behind (an export and import again would not bring it
+ * back).  In the file's savepoint, like the change that orphaned it. */
+static int drop_orphans(struct nd_store *s, const int64_t *old, size_t n, struct nd_error *err)
+{
+	for (size_t k = 0; k < n; k++) {
+		sqlite3_stmt *st = store_stmt(s, ST_IMAGE_DROP_ORPHAN, err);
+		if (!st)
+			return ND_STORE_ERROR;
+		sqlite3_bind_int64(st, 1, old[k]);
+		int rc = run(s, st, err, "cannot remove an image");
+		if (rc)
 			return rc;
 	}
+	return ND_STORE_OK;
+}
+
+/* Adds images[0..n) as owner's list from position 0. */
+static int add_images(struct nd_store *s, enum stmt_id add, int64_t owner,
+		      const struct nd_image *images, size_t n, struct nd_error *err)
+{
 	for (size_t k = 0; k < n; k++) {
 		int64_t image_id;
-		if ((rc = put_image(s, &images[k], &image_id, err)))
+		int rc = put_image(s, &images[k], &image_id, err);
+		if (rc)
 			return rc;
-		if (!(st = store_stmt(s, add, err)))
+		sqlite3_stmt *st = store_stmt(s, add, err);
+		if (!st)
 			return ND_STORE_ERROR;
 		sqlite3_bind_int64(st, 1, owner);
 		sqlite3_bind_int64(st, 2, (int64_t)k);
@@ -167,6 +201,30 @@ static int put_image_list(struct nd_store *s, enum stmt_id read, enum stmt_id cl
 			return rc;
 	}
 	return ND_STORE_OK;
+}
+
+/* Replaces the ordered image list of an owner (article or provider); an
+ * owner made by this very file (fresh) has none to replace.  Images the old
+ * list named and nothing names now are removed. */
+static int put_image_list(struct nd_store *s, enum stmt_id read, enum stmt_id clear,
+			  enum stmt_id add, int64_t owner, bool fresh,
+			  const struct nd_image *images, size_t n, struct nd_error *err)
+{
+	int rc;
+	int64_t *old = NULL;
+	size_t n_old = 0;
+	if (!fresh) {
+		bool same;
+		if ((rc = same_image_list(s, read, owner, images, n, &same, err)) || same)
+			return rc;
+		if ((rc = clear_images(s, clear, owner, &old, &n_old, err)))
+			goto done;
+	}
+	if (!(rc = add_images(s, add, owner, images, n, err)))
+		rc = drop_orphans(s, old, n_old, err);
+done:
+	free(old);
+	return rc;
 }
 
 static int put_provider(struct nd_store *s, const struct nd_provider *p, bool replace_images,

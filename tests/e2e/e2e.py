@@ -7,12 +7,16 @@ NEWSDB_SHARED (the ../shared folder beside the repository).
 """
 import json
 import os
+import pty
 import re
+import select
 import shlex
 import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
+import tty
 import unittest
 import urllib.parse
 
@@ -24,6 +28,43 @@ CORPUS = os.path.join(SHARED, "corpus", "powerapps")
 SEEDS = os.path.join(SHARED, "seeds")
 # e.g. "valgrind --error-exitcode=99 ...": every newsdb run goes through it
 WRAPPER = shlex.split(os.environ.get("NEWSDB_WRAPPER", ""))
+
+
+def run_on_pty(cmd, env, cwd, raw=False, stream="stdout"):
+    """Runs cmd with its stdout (or stderr: stream="stderr") on a new
+    pseudo-terminal, the other one a pipe that is discarded; its exit status
+    and everything it wrote to the terminal, as bytes.  raw: the terminal in
+    raw mode, so "\\n" is not turned into "\\r\\n" and the bytes are exactly
+    what the program wrote."""
+    master, slave = pty.openpty()
+    if raw:
+        tty.setraw(slave)
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: slave}
+    try:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env, cwd=cwd, **streams)
+    finally:
+        os.close(slave)
+    out = b""
+    deadline = time.time() + 600
+    try:
+        while time.time() < deadline:
+            ready, _, _ = select.select([master], [], [], 1)
+            if not ready:
+                if p.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:   # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        p.wait(timeout=600)
+    finally:
+        os.close(master)
+    (p.stderr if stream == "stdout" else p.stdout).close()
+    return p.returncode, out
 
 
 class Result:

@@ -51,18 +51,19 @@ def load_make_hostile():
     return mod
 
 
+NAMED_ESCAPES = {0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r", 0x1B: "\\e"}
+
+
 def printable(raw):
-    """A path as newsdb prints it (cli_printable): valid UTF-8 kept, \\n and
-    \\t escaped, other control bytes and invalid bytes as \\xNN."""
+    """A path as newsdb prints it (cli_printable): valid UTF-8 kept, \\n,
+    \\t, \\r and ESC (\\e) escaped, other control bytes and invalid bytes as
+    \\xNN (the file names here hold no C1 or bidi control)."""
     out = []
     k = 0
     while k < len(raw):
         c = raw[k]
-        if c == 0x0A:
-            out.append("\\n")
-            k += 1
-        elif c == 0x09:
-            out.append("\\t")
+        if c in NAMED_ESCAPES:
+            out.append(NAMED_ESCAPES[c])
             k += 1
         elif c < 0x20 or c == 0x7F:
             out.append("\\x%02x" % c)

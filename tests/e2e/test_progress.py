@@ -1,44 +1,22 @@
 """The import's progress display: a bar with done/total, rate and ETA when
 stderr is a terminal, no escape codes when it is not, nothing with --quiet."""
 import os
-import pty
-import select
-import subprocess
 
-from e2e import BIN, CORPUS, WRAPPER, NewsdbTest, main
+from e2e import BIN, CORPUS, WRAPPER, NewsdbTest, main, run_on_pty
 
 
-def run_on_pty(args, cwd):
+def on_pty(args, cwd):
     """Runs newsdb with stderr on a pseudo-terminal (stdout a pipe); returns
     (exit code, what the terminal received)."""
-    master, slave = pty.openpty()
-    env = dict(os.environ, NO_COLOR="1")
-    proc = subprocess.Popen([*WRAPPER, BIN, *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    seen = bytearray()
-    while True:
-        ready, _, _ = select.select([master], [], [], 1.0)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif proc.poll() is not None:
-            break
-    proc.wait(timeout=600)
-    proc.stdout.close()
-    os.close(master)
-    return proc.returncode, seen.decode("utf-8", "replace")
+    code, seen = run_on_pty([*WRAPPER, BIN, *args], dict(os.environ, NO_COLOR="1"), cwd,
+                            stream="stderr")
+    return code, seen.decode("utf-8", "replace")
 
 
 class Progress(NewsdbTest):
     def test_bar_on_a_terminal(self):
         n = len(os.listdir(CORPUS))
-        code, err = run_on_pty(["--db", self.db, "import", CORPUS], self.dir)
+        code, err = on_pty(["--db", self.db, "import", CORPUS], self.dir)
         self.assertEqual(code, 0, err)
         # drawn in place, with the total counted before the walk
         self.assertIn("\r\033[K[", err)
@@ -50,7 +28,7 @@ class Progress(NewsdbTest):
                          "the bar is not left on the screen")
 
     def test_quiet_terminal_shows_nothing(self):
-        code, err = run_on_pty(["--db", self.db, "import", "--quiet", CORPUS], self.dir)
+        code, err = on_pty(["--db", self.db, "import", "--quiet", CORPUS], self.dir)
         self.assertEqual(code, 0, err)
         self.assertNotIn("files:", err)
         self.assertNotIn("\033[K", err)

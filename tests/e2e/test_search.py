@@ -9,16 +9,14 @@ import csv
 import io
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
 import tempfile
-import time
 import unicodedata
 
-from e2e import (BIN, CORPUS, DATA, SEEDS, WRAPPER, NewsdbTest, front_matter_value, main)
+from e2e import (BIN, CORPUS, DATA, SEEDS, WRAPPER, NewsdbTest, front_matter_value, main,
+                 run_on_pty)
 
 SEED_URL = "https://siliconangle.com/2021/12/29/chinas-largest-ai-firm-sensetime-raises-700m-hong-kong-ipo/"
 
@@ -634,33 +632,8 @@ class Highlighting(SearchDb):
         if not tty:
             p = subprocess.run(cmd, env=env, capture_output=True, cwd=self.dir, timeout=120)
             return p.returncode, p.stdout.decode("utf-8", "replace")
-        master, slave = pty.openpty()
-        try:
-            p = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                 env=env, cwd=self.dir)
-        finally:
-            os.close(slave)
-        out = b""
-        deadline = time.time() + 120
-        try:
-            while time.time() < deadline:
-                ready, _, _ = select.select([master], [], [], 1)
-                if not ready:
-                    if p.poll() is not None:
-                        break
-                    continue
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:   # EIO: the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                out += chunk
-            p.wait(timeout=60)
-        finally:
-            os.close(master)
-        p.stderr.close()
-        return p.returncode, out.decode("utf-8", "replace")
+        code, out = run_on_pty(cmd, env, self.dir)
+        return code, out.decode("utf-8", "replace")
 
     def test_no_escape_codes_when_not_a_terminal(self):
         code, out = self.spawn(["dataverse", "-n", "5"], no_color=None, tty=False)

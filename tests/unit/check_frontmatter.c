@@ -392,6 +392,17 @@ START_TEST(test_error_control_char)
 }
 END_TEST
 
+/* A problem of shape followed by a syntax error: libyaml's error is the one
+ * reported, at its own position; well-formed, the shape is. */
+START_TEST(test_error_syntax_after_shape)
+{
+	ck_fails_s("---\n- a\n- b\nc: [x\n---\n", 4, 1, "did not find expected '-' indicator");
+	ck_fails_s("---\n? [a]\n: 1\nx: \"open\n---\n", 5, 1, "found unexpected end of stream");
+	ck_fails_s("---\na: 1\na: 2\nb: [\n---\n", 5, 1, "did not find expected node content");
+	ck_fails_s("---\n- a\n- b\n---\n", 2, 1, "not a mapping");
+}
+END_TEST
+
 START_TEST(test_error_duplicate_key)
 {
 	ck_fails_s("---\nid: 1\ntitle: a\nx: 2\ntitle: b\n---\n", 5, 1,
@@ -572,7 +583,86 @@ START_TEST(test_alias_ordinary)
 	ck_assert_ptr_eq(nd_node_get(fm.root, "provider"), nd_node_get(fm.root, "base"));
 	ck_assert_str_eq(nd_node_get(nd_node_get(fm.root, "other"), "name")->text, "Y");
 	ck_assert_ptr_eq(nd_node_get(fm.root, "again"), nd_node_get(fm.root, "word"));
-	ck_assert_int_eq(nd_node_get(fm.root, "<<")->type, ND_NODE_MAP);
+	/* merged (see test_merge_keys) */
+	ck_assert_ptr_null(nd_node_get(fm.root, "<<"));
+	ck_assert_str_eq(nd_node_get(fm.root, "domain")->text, "x.com");
+}
+END_TEST
+
+static const char *text_at(const struct nd_node *map, const char *key)
+{
+	const struct nd_node *v = nd_node_get(map, key);
+	ck_assert_msg(v != NULL, "no key '%s'", key);
+	return v->text;
+}
+
+/* YAML 1.1 merge keys: a mapping's own keys win wherever they stand; of a
+ * sequence the earlier mapping wins; the merged pairs take the place of the
+ * `<<`; a merged mapping that merged is merged whole; a quoted '<<' or one
+ * with a scalar value is an ordinary key. */
+START_TEST(test_merge_keys)
+{
+	ck_assert_int_eq(parse("---\n"
+			       "a: &a {x: a, y: a}\n"
+			       "b: &b {y: b, z: b}\n"
+			       "first: 1\n"
+			       "x: own\n"
+			       "<<: [*a, *b]\n"
+			       "last: 2\n"
+			       "---\n"),
+			 ND_FM_OK);
+	ck_assert_str_eq(text_at(fm.root, "x"), "own");
+	ck_assert_str_eq(text_at(fm.root, "y"), "a");
+	ck_assert_str_eq(text_at(fm.root, "z"), "b");
+	ck_assert_ptr_null(nd_node_get(fm.root, "<<"));
+	/* a, b, first, x, y (from a), z (from b), last */
+	ck_assert_uint_eq(fm.root->count, 7);
+	ck_assert_str_eq(fm.root->items[2 * 4]->text, "y");
+	ck_assert_str_eq(fm.root->items[2 * 6]->text, "last");
+	/* positions stay those of the merged values */
+	ck_assert_int_eq(nd_node_get(fm.root, "z")->line, 3);
+	nd_frontmatter_release(&fm);
+
+	ck_assert_int_eq(parse("---\n"
+			       "base: &base {t: base, u: base}\n"
+			       "mid: &mid {<<: *base, u: mid}\n"
+			       "top: {<<: *mid}\n"
+			       "---\n"),
+			 ND_FM_OK);
+	const struct nd_node *top = nd_node_get(fm.root, "top");
+	ck_assert_str_eq(text_at(top, "t"), "base");
+	ck_assert_str_eq(text_at(top, "u"), "mid");
+	ck_assert_uint_eq(top->count, 2);
+	nd_frontmatter_release(&fm);
+
+	ck_assert_int_eq(parse("---\nm: &m {k: v}\nq: {'<<': *m}\ns: {<<: 5}\ne: {<<: []}\n---\n"),
+			 ND_FM_OK);
+	ck_assert_int_eq(nd_node_get(nd_node_get(fm.root, "q"), "<<")->type, ND_NODE_MAP);
+	ck_assert_int_eq(nd_node_get(nd_node_get(fm.root, "s"), "<<")->i, 5);
+	ck_assert_int_eq(nd_node_get(nd_node_get(fm.root, "e"), "<<")->type, ND_NODE_SEQ);
+	ck_assert_ptr_null(nd_node_get(nd_node_get(fm.root, "q"), "k"));
+}
+END_TEST
+
+/* A big mapping merged into another that redefines half its keys (the
+ * keys are looked up in a hash set, not scanned). */
+START_TEST(test_merge_keys_big)
+{
+	enum { KEYS = 10000 };
+	struct nd_buf b = ND_BUF_INIT;
+	nd_buf_adds(&b, "---\nbase: &b\n");
+	for (int k = 0; k < KEYS; k++)
+		nd_buf_addf(&b, "  k%d: %d\n", k, k);
+	nd_buf_adds(&b, "top:\n  <<: *b\n");
+	for (int k = 0; k < KEYS; k += 2)
+		nd_buf_addf(&b, "  k%d: own\n", k);
+	nd_buf_adds(&b, "---\n");
+	ck_assert_int_eq(parse(b.data), ND_FM_OK);
+	nd_buf_release(&b);
+	const struct nd_node *top = nd_node_get(fm.root, "top");
+	ck_assert_uint_eq(top->count, KEYS);
+	ck_assert_str_eq(text_at(top, "k0"), "own");
+	ck_assert_int_eq(nd_node_get(top, "k1")->i, 1);
 }
 END_TEST
 
@@ -711,6 +801,7 @@ Suite *make_frontmatter_suite(void)
 	tcase_add_test(tc, test_error_tab_indent);
 	tcase_add_test(tc, test_error_invalid_utf8);
 	tcase_add_test(tc, test_error_nul_byte);
+	tcase_add_test(tc, test_error_syntax_after_shape);
 	tcase_add_test(tc, test_nul_in_body);
 	tcase_add_test(tc, test_error_control_char);
 	tcase_add_test(tc, test_error_duplicate_key);
@@ -736,6 +827,8 @@ Suite *make_frontmatter_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_alias_ordinary);
 	tcase_add_test(tc, test_alias_redefined);
+	tcase_add_test(tc, test_merge_keys);
+	tcase_add_test(tc, test_merge_keys_big);
 	tcase_add_test(tc, test_get_absent);
 	suite_add_tcase(s, tc);
 

@@ -8,6 +8,7 @@ int main(void)
 	SRunner *sr = srunner_create(make_frontmatter_suite());
 	srunner_add_suite(sr, make_emit_suite());
 	srunner_add_suite(sr, make_hash_suite());
+	srunner_add_suite(sr, make_escape_suite());
 	srunner_add_suite(sr, make_normalize_suite());
 	srunner_add_suite(sr, make_query_suite());
 	srunner_add_suite(sr, make_rank_suite());

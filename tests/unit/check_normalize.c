@@ -480,12 +480,26 @@ START_TEST(test_int_rejects)
 {
 	static const char *const bad[] = {
 		"", " ", "+", "-", "+-1", "--1", "1.0", "1e3", "0x10", "1_000", "1,000", "1 000",
-		"12a", "a12", "9223372036854775808", "-9223372036854775809",
-		"99999999999999999999999", "١٢", "\xC3",
+		"12a", "a12", "١٢", "\xC3", "99999999999999999999x",
 	};
 	for (size_t i = 0; i < LEN(bad); i++) {
 		int64_t v = 123;
 		ck_assert_msg(nd_norm_int(bad[i], &v) == -1, "\"%s\" accepted", bad[i]);
+		ck_assert_int_eq(v, 123);
+	}
+}
+END_TEST
+
+/* Whole numbers beyond int64 are told apart: a real would round them. */
+START_TEST(test_int_beyond_64_bits)
+{
+	static const char *const big[] = {
+		"9223372036854775808", "-9223372036854775809", "99999999999999999999999",
+		" +18446744073709551616 ",
+	};
+	for (size_t i = 0; i < LEN(big); i++) {
+		int64_t v = 123;
+		ck_assert_msg(nd_norm_int(big[i], &v) == 1, "\"%s\" not beyond", big[i]);
 		ck_assert_int_eq(v, 123);
 	}
 }
@@ -810,6 +824,7 @@ Suite *make_normalize_suite(void)
 	tcase_add_test(tc, test_bool_values);
 	tcase_add_test(tc, test_int_values);
 	tcase_add_test(tc, test_int_rejects);
+	tcase_add_test(tc, test_int_beyond_64_bits);
 	tcase_add_test(tc, test_real_values);
 	tcase_add_test(tc, test_real_rejects);
 	tcase_add_test(tc, test_cjk_detect);

@@ -210,15 +210,21 @@ START_TEST(test_store_failed_file_keeps_earlier_data)
 }
 END_TEST
 
-static void put_failed(const char *path, int64_t mtime)
+/* A file that gave no article: failed, or skipped with `status` SKIPPED. */
+static void put_no_article(const char *path, int64_t mtime, int status)
 {
 	struct nd_file_result f = {
-		.path = path, .size = 7, .mtime_ns = mtime, .status = ND_FILE_FAILED,
-		.message = "1:1: broken",
+		.path = path, .size = 7, .mtime_ns = mtime, .status = status,
+		.message = status == ND_FILE_FAILED ? "1:1: broken" : "no front matter",
 	};
 	struct nd_put_outcome out;
 	struct nd_error err;
 	ck_assert_int_eq(nd_store_put_file(store, &f, &out, &err), ND_STORE_OK);
+}
+
+static void put_failed(const char *path, int64_t mtime)
+{
+	put_no_article(path, mtime, ND_FILE_FAILED);
 }
 
 /* mtime of the path's sources row as nd_store_source_get sees it, -1 if none */
@@ -229,6 +235,45 @@ static int64_t seen_mtime(const char *path)
 	ck_assert_int_eq(nd_store_source_get(store, path, &st, &err), ND_STORE_OK);
 	return st.found ? st.mtime_ns : -1;
 }
+
+/* Another rules version marks exactly the failed and skipped sources to be
+ * read again and records itself, in the caller's transaction: a rollback
+ * loses both, the same version marks nothing. */
+START_TEST(test_store_rules_version_marks_failed_and_skipped)
+{
+	struct nd_error err;
+	int64_t marked;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_rules_update(store, 1, &marked, &err), ND_STORE_OK);
+	ck_assert_int_eq(marked, 0); /* a new database: nothing judged yet */
+	put("/r/ok.txt", 5, ARTICLE_A);
+	put_failed("/r/bad.txt", 6);
+	put_no_article("/r/skip.txt", 7, ND_FILE_SKIPPED);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_rules_update(store, 1, &marked, &err), ND_STORE_OK);
+	ck_assert_int_eq(marked, -1);
+	ck_assert_int_eq(seen_mtime("/r/bad.txt"), 6);
+	ck_assert_int_eq(nd_store_rules_update(store, 2, &marked, &err), ND_STORE_OK);
+	ck_assert_int_eq(marked, 2);
+	ck_assert_int_eq(seen_mtime("/r/ok.txt"), 5);
+	ck_assert_int_eq(seen_mtime("/r/bad.txt"), -1);
+	ck_assert_int_eq(seen_mtime("/r/skip.txt"), -1);
+	nd_store_rollback(store);
+
+	/* rolled back: the old version and mtimes are back, so it marks again */
+	ck_assert_int_eq(seen_mtime("/r/bad.txt"), 6);
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_rules_update(store, 2, &marked, &err), ND_STORE_OK);
+	ck_assert_int_eq(marked, 2);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_rules_update(store, 2, &marked, &err), ND_STORE_OK);
+	ck_assert_int_eq(marked, -1);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+}
+END_TEST
 
 /* Looked up a folder at a time (store_sources.c): the same answers as one
  * look-up per file, for neighbours that sort around a folder's range, for
@@ -493,6 +538,7 @@ Suite *make_store_suite(void)
 	tcase_add_test(tc, test_store_prefix_reaches_shorter_stems);
 	tcase_add_test(tc, test_store_source_get_by_folder);
 	tcase_add_test(tc, test_store_feed_log);
+	tcase_add_test(tc, test_store_rules_version_marks_failed_and_skipped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *make_emit_suite(void);
+Suite *make_escape_suite(void);
 Suite *make_frontmatter_suite(void);
 Suite *make_hash_suite(void);
 Suite *make_normalize_suite(void);
