@@ -21,10 +21,10 @@ struct candidate {
 	int64_t id;
 	double bound, score; /* score: once scored (score_candidate) */
 	int archived;     /* 1, 0, or -1 until read */
-	size_t freq;      /* index of its phrase counts in struct window.freqs */
+	size_t freq;      /* index of its phrase counts in struct matches.freqs */
 };
 
-struct window {
+struct matches {
 	struct candidate *rows;
 	size_t n, cap;
 	int n_phrases;
@@ -33,21 +33,21 @@ struct window {
 	double *freqs;    /* n_phrases per row */
 };
 
-static void window_release(struct window *w)
+static void matches_release(struct matches *w)
 {
 	free(w->rows);
 	free(w->idf);
 	free(w->freqs);
 }
 
-static struct rank_terms terms_of(const struct window *w, const struct candidate *c)
+static struct rank_terms terms_of(const struct matches *w, const struct candidate *c)
 {
 	return (struct rank_terms){ .n_phrases = w->n_phrases, .avg_tokens = w->avg_tokens,
 				    .idf = w->idf, .freq = w->freqs + c->freq };
 }
 
 /* Appends one candidate row (id, nd_rank_terms blob, is_archived or NULL). */
-static bool window_add(struct window *w, sqlite3_stmt *st)
+static bool matches_add(struct matches *w, sqlite3_stmt *st)
 {
 	struct rank_terms t;
 	if (!rank_terms_read(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1), &t))
@@ -113,7 +113,7 @@ static int look_up(struct nd_store *s, enum stmt_id which, int64_t id, sqlite3_s
 
 /* Reads what the candidate's score needs: its length and, unless the
  * candidates query read it, whether it is archived. */
-static int score_candidate(struct nd_store *s, const struct window *w, struct candidate *c,
+static int score_candidate(struct nd_store *s, const struct matches *w, struct candidate *c,
 			   struct nd_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -174,17 +174,17 @@ static void heap_offer(struct floor_heap *h, double x)
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
 		    struct ranked_page *page, struct nd_error *err)
 {
-	struct window w = { 0 };
+	struct matches w = { 0 };
 	int rc;
 	while ((rc = sqlite3_step(candidates)) == SQLITE_ROW) {
-		if (!window_add(&w, candidates)) {
-			window_release(&w);
+		if (!matches_add(&w, candidates)) {
+			matches_release(&w);
 			nd_error_set(err, 0, 0, "search failed: unexpected ranking data");
 			return ND_STORE_ERROR;
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		window_release(&w);
+		matches_release(&w);
 		return store_fail(s, err, "search failed");
 	}
 	if (w.n)
@@ -216,6 +216,6 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 				    (long long)w.rows[k].id, -w.rows[k].score);
 		nd_buf_addc(page->ids, ']');
 	}
-	window_release(&w);
+	matches_release(&w);
 	return status;
 }
