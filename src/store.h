@@ -244,8 +244,9 @@ int nd_store_topics(struct nd_store *s, enum nd_list_sort sort, int64_t limit, n
 /* ---- maintenance (check, optimize) ---- */
 
 /* One finding of nd_store_check: kind is "integrity", "foreign-key",
- * "fts", "orphan-image", "failed-source" or "missing-source"; detail says
- * what. */
+ * "fts", "orphan-image", "ranking" (the tables of schema/002_ranking.sql
+ * against the word index), "failed-source" or "missing-source"; detail
+ * says what. */
 typedef int (*nd_problem_fn)(const char *kind, const char *detail, void *ctx);
 
 /* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity-check
