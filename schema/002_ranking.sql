@@ -17,7 +17,9 @@ CREATE TABLE IF NOT EXISTS _newsdb_meta (
 -- exactly FTS5's own count, and a list of the rows where the word weighs
 -- most (_newsdb_rank_lists): `bound` is the highest weight a row not in the
 -- list can have (bm25's term-frequency part at the average length of
--- _newsdb_meta 'rank_avgdl'), `listed` the list's length.  A word its own
+-- _newsdb_meta 'rank_avgdl'), `bound_half` and `bound_double` the same at
+-- half and twice that length (the average moves as the archive grows, and
+-- a row's weight moves with it), `listed` the list's length.  A word its own
 -- MATCH cannot find (a Porter stem that stems further) has listed = -1 and
 -- no bound: searches score its every match.
 CREATE TABLE _newsdb_terms (
@@ -25,6 +27,8 @@ CREATE TABLE _newsdb_terms (
     term    TEXT NOT NULL UNIQUE,
     docs    INTEGER NOT NULL CHECK (docs >= 0),
     bound   REAL,
+    bound_half    REAL,
+    bound_double  REAL,
     listed  INTEGER
 );
 

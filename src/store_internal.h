@@ -38,7 +38,7 @@ enum stmt_id {
 	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
 	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
 	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
-	ST_LIST_READ, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
+	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
 	/* the feed's change log (store_feed.c) */
 	ST_FEED_PUT, ST_FEED_LEAVE_YEARS, ST_FEED_LEFT, ST_FEED_BEGIN, ST_FEED_LAST, ST_FEED_END,
@@ -111,6 +111,18 @@ int store_register_rank(sqlite3 *db);
 	RANK_STR(RANK_WEIGHT_TITLE) ".0, " RANK_STR(RANK_WEIGHT_EXCERPT) ".0, " RANK_STR(    \
 		RANK_WEIGHT_BODY) ".0"
 
+/* A list's bound: the highest weight (rank_tf) a row left out of the list
+ * has, at half, once and twice the reference average length avgdl0.  A
+ * row's weight is (k1 + 1) / (1 + h) with h linear in 1 / avgdl, so at an
+ * average between two of them the bound follows from those two
+ * (rank_bound_at); rank_bound_add takes in a row left out. */
+#define RANK_BOUND_POINTS 3
+struct rank_bound {
+	double w[RANK_BOUND_POINTS];
+};
+void rank_bound_add(struct rank_bound *b, double freq, double length, double avgdl0);
+double rank_bound_at(const struct rank_bound *b, double avgdl0, double avgdl);
+
 /* bm25's term-frequency part for one phrase of a row (weighted count
  * `freq`, `length` tokens) and its idf, computed as FTS5 computes them. */
 double rank_tf(double freq, double length, double avgdl);
@@ -153,6 +165,13 @@ int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_
  * scores every match), or a negative status. */
 int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
 		    struct nd_error *err);
+
+/* store_lists.c: each phrase of a match expression as query.c writes it,
+ * in order, as a double: its row count when it is one common word (from
+ * _newsdb_terms), else -1; for nd_rank_terms, which ignores it unless it
+ * has one entry per phrase. */
+int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out,
+		       struct nd_error *err);
 
 /* store_search.c: binds the query's match, filters and page to the named
  * parameters st has (:match, :exclude, :providers, ...). */

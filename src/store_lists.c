@@ -4,11 +4,10 @@
  *
  * A common word matches a large share of the archive, and bm25 of one word
  * is the same idf times each row's term-frequency part.  The list holds the
- * rows where that part is highest, and a bound for every row left out: at
- * the reference average length avgdl0 the bound is the highest part of any
- * unlisted row; at today's average A it is that times max(1, A / avgdl0),
- * since the part of a row at A is at most its part at avgdl0 times that
- * (the length term of the denominator scales with 1 / A, the rest stays).
+ * rows where that part is highest, and a bound for every row left out: the
+ * highest part of any unlisted row at half, once and twice the reference
+ * average length, from which rank_bound_at (store_terms.c) bounds it at
+ * today's average.
  * The list's rows are scored exactly (count and length are in the list, the
  * word's row count in _newsdb_terms, the totals in FTS5's own record), then
  * filtered in score order; once the page is full of archived rows that
@@ -39,33 +38,29 @@ static int by_score(const void *a, const void *b)
 	return x->article < y->article ? -1 : x->article > y->article;
 }
 
-/* The one word of a match expression that is a single quoted term ("w",
- * as query.c writes a plain word), as the index stores it; NULL for
- * anything else (phrases, prefixes, columns, operators). */
-static char *single_word(struct nd_store *s, const char *match)
+/* Reads the quoted string at match[*at] ('"', with '""' for a quote) into
+ * text, and moves *at past it. */
+static void read_quoted(const char *match, size_t *at, struct nd_buf *text)
 {
-	size_t n = strlen(match);
-	if (n < 3 || match[0] != '"' || match[n - 1] != '"')
-		return NULL;
-	struct nd_buf text = ND_BUF_INIT;
-	for (size_t i = 1; i + 1 < n; i++) {
+	size_t i = *at + 1;
+	for (; match[i]; i++) {
 		if (match[i] == '"') {
-			if (match[i + 1] != '"' || i + 2 >= n) {
-				nd_buf_release(&text);
-				return NULL; /* a second string, or a lone quote */
-			}
+			if (match[i + 1] != '"')
+				break;
 			i++;
 		}
-		nd_buf_addc(&text, match[i]);
+		nd_buf_addc(text, match[i]);
 	}
-	struct store_tokenizer tok;
+	*at = match[i] ? i + 1 : i;
+}
+
+/* The word a phrase's text is in the index, if it is one word (NULL when
+ * the tokenizer makes none or several of it). */
+static char *one_word(struct store_tokenizer *tok, const struct nd_buf *text)
+{
 	struct nd_buf tokens = ND_BUF_INIT;
-	int rc = store_tokenizer_open(s->db, true, &tok);
-	if (rc == SQLITE_OK)
-		rc = store_tokenize(&tok, true, nd_buf_str(&text), (int)text.len, store_collect_token,
-				    &tokens);
-	store_tokenizer_close(&tok);
-	nd_buf_release(&text);
+	int rc = store_tokenize(tok, true, nd_buf_str(text), (int)text->len, store_collect_token,
+				&tokens);
 	/* one token: the tokens are NUL-terminated, one after another */
 	if (rc != SQLITE_OK || tokens.len == 0 || strlen(tokens.data) + 1 != tokens.len) {
 		nd_buf_release(&tokens);
@@ -74,9 +69,28 @@ static char *single_word(struct nd_store *s, const char *match)
 	return nd_buf_detach(&tokens);
 }
 
+/* The one word of a match expression that is a single quoted term ("w",
+ * as query.c writes a plain word), as the index stores it; NULL for
+ * anything else (phrases, prefixes, columns, operators). */
+static char *single_word(struct nd_store *s, const char *match)
+{
+	size_t n = strlen(match), at = 0;
+	if (n < 3 || match[0] != '"' || match[n - 1] != '"')
+		return NULL;
+	struct nd_buf text = ND_BUF_INIT;
+	read_quoted(match, &at, &text);
+	char *word = NULL;
+	struct store_tokenizer tok = { 0 };
+	if (at == n && store_tokenizer_open(s->db, true, &tok) == SQLITE_OK)
+		word = one_word(&tok, &text);
+	store_tokenizer_close(&tok);
+	nd_buf_release(&text);
+	return word;
+}
+
 struct word_list {
 	int64_t id, docs;
-	double bound;
+	struct rank_bound bound;
 	bool has;
 };
 
@@ -88,11 +102,13 @@ static int word_lookup(struct nd_store *s, const char *word, struct word_list *w
 		return ND_STORE_ERROR;
 	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	w->has = rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL;
+	/* id, docs, bound_half, bound, bound_double, listed */
+	w->has = rc == SQLITE_ROW && sqlite3_column_type(st, 3) != SQLITE_NULL;
 	if (w->has) {
 		w->id = sqlite3_column_int64(st, 0);
 		w->docs = sqlite3_column_int64(st, 1);
-		w->bound = sqlite3_column_double(st, 2);
+		for (int k = 0; k < RANK_BOUND_POINTS; k++)
+			w->bound.w[k] = sqlite3_column_double(st, 2 + k);
 	}
 	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err, "search failed");
 }
@@ -153,6 +169,43 @@ static int filter_rows(struct nd_store *s, const struct nd_search_opts *o, const
 	return store_finish(s, st, rc, err, "search failed");
 }
 
+int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out, struct nd_error *err)
+{
+	bool ready;
+	int rc = store_rank_state(s, &ready, err);
+	struct store_tokenizer tok;
+	if (rc || !ready || !match || store_tokenizer_open(s->db, true, &tok) != SQLITE_OK)
+		return rc;
+	struct nd_buf text = ND_BUF_INIT;
+	for (size_t at = 0; match[at] && !rc;) {
+		if (match[at] != '"') {
+			at++;
+			continue;
+		}
+		/* a column filter (title : "w") or an initial-token mark (^"w")
+		 * counts other rows than the word's: FTS5 counts those itself */
+		size_t before = at;
+		while (before > 0 && match[before - 1] == ' ')
+			before--;
+		bool plain = before == 0 || (match[before - 1] != ':' && match[before - 1] != '^');
+		nd_buf_reset(&text);
+		read_quoted(match, &at, &text);
+		plain = plain && match[at] != '*';
+		double count = -1;
+		char *word = plain ? one_word(&tok, &text) : NULL;
+		if (word) {
+			struct word_list w;
+			if (!(rc = word_lookup(s, word, &w, err)) && w.has)
+				count = (double)w.docs;
+			free(word);
+		}
+		nd_buf_add(out, &count, sizeof(count));
+	}
+	nd_buf_release(&text);
+	store_tokenizer_close(&tok);
+	return rc;
+}
+
 int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
 		    struct nd_error *err)
 {
@@ -179,7 +232,7 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 	if (n_rows < 1 || !(avgdl > 0) || !(avgdl0 > 0))
 		return 0;
 	double idf = rank_idf(n_rows, w.docs);
-	double bound = idf * w.bound * (avgdl > avgdl0 ? avgdl / avgdl0 : 1.0);
+	double bound = idf * rank_bound_at(&w.bound, avgdl0, avgdl);
 	bound *= 1 + 1e-9; /* rounding: ties at the bound go to the full ranking */
 
 	struct listed *rows = NULL;

@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -40,7 +41,11 @@ static void free_rank_query(void *p)
 	free(q);
 }
 
-static struct rank_query *new_rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
+/* `known`: each phrase's row count when the caller has it (store_lists.c
+ * reads common words' counts from _newsdb_terms), or < 0; ignored unless it
+ * has one entry per phrase of the expression. */
+static struct rank_query *new_rank_query(const Fts5ExtensionApi *api, Fts5Context *fts,
+					 sqlite3_value *known, int *rc)
 {
 	struct rank_query *q = nd_xcalloc(1, sizeof(*q));
 	q->n_phrases = api->xPhraseCount(fts);
@@ -53,9 +58,20 @@ static struct rank_query *new_rank_query(const Fts5ExtensionApi *api, Fts5Contex
 		n_rows = 1;
 	q->terms[0] = q->n_phrases;
 	q->terms[1] = (double)n_tokens / (double)n_rows;
+	const double *counts = NULL;
+	if (known && sqlite3_value_bytes(known) == (int)(sizeof(double) * (size_t)q->n_phrases))
+		counts = sqlite3_value_blob(known);
 	for (int k = 0; *rc == SQLITE_OK && k < q->n_phrases; k++) {
 		sqlite3_int64 hits = 0;
-		*rc = api->xQueryPhrase(fts, k, &hits, count_row);
+		double c = 0;
+		if (counts)
+			memcpy(&c, counts + k, sizeof(c));
+		/* a known count only for a one-word phrase: FTS5 would count the
+		 * word's rows, reading every one of them */
+		if (counts && c >= 0 && api->xPhraseSize(fts, k) == 1)
+			hits = (sqlite3_int64)c;
+		else
+			*rc = api->xQueryPhrase(fts, k, &hits, count_row);
 		q->terms[2 + k] = rank_idf(n_rows, hits);
 	}
 	return q;
@@ -75,9 +91,14 @@ static int row_terms(const Fts5ExtensionApi *api, Fts5Context *fts, int n_weight
 		     sqlite3_value **weights, struct rank_query **out)
 {
 	int rc = SQLITE_OK;
+	/* after the weights, the phrases' known row counts (a blob), or NULL */
+	sqlite3_value *known = NULL;
+	if (n_weights > 0 && (sqlite3_value_type(weights[n_weights - 1]) == SQLITE_BLOB ||
+			      sqlite3_value_type(weights[n_weights - 1]) == SQLITE_NULL))
+		known = weights[--n_weights];
 	struct rank_query *q = api->xGetAuxdata(fts, 0);
 	if (!q) {
-		q = new_rank_query(api, fts, &rc);
+		q = new_rank_query(api, fts, known, &rc);
 		if (rc == SQLITE_OK)
 			rc = api->xSetAuxdata(fts, q, free_rank_query);
 		else
@@ -124,7 +145,7 @@ static void nd_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	sqlite3_result_double(ctx, -rank_bm25(&t, (double)n_tokens));
 }
 
-/* nd_rank_terms(fts, weights...): the match's struct rank_terms as a blob
+/* nd_rank_terms(fts, weights..., counts): the match's struct rank_terms as a blob
  * (rank_terms_read), without its length: reading that is a B-tree lookup
  * per row, which store_topk.c makes only for the rows that need it. */
 static void nd_rank_terms(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,

@@ -175,13 +175,20 @@ static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
 		n = st ? store_fail(s, err, "search failed") : ND_STORE_ERROR;
 		goto done;
 	}
-	/* a common word from its list; the rest by scoring every match */
+	/* a common word from its list; the rest by scoring every match, with
+	 * the row counts of the common words among them already known */
+	struct nd_buf counts = ND_BUF_INIT;
 	n = store_list_page(s, o, &page, err);
-	if (n == 0)
+	if (n == 1) {
+		n = ND_STORE_OK;
+	} else if (n == 0 && !(n = store_known_counts(s, o->query->match, &counts, err))) {
+		if (counts.len)
+			sqlite3_bind_blob(candidates, sqlite3_bind_parameter_index(candidates, ":counts"),
+					  counts.data, (int)counts.len, SQLITE_TRANSIENT);
 		n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page,
 				    err);
-	else if (n == 1)
-		n = ND_STORE_OK;
+	}
+	nd_buf_release(&counts);
 	sqlite3_reset(candidates);
 	if (n == ND_STORE_OK) {
 		if ((st = store_stmt(s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN : ST_SEARCH_PAGE,

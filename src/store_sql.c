@@ -126,7 +126,7 @@
  * instead, store_lists.c): each candidate with what its score is made of;
  * the row is read only when a filter needs it, and then from the narrow
  * index articles_search_state (schema/001_init.sql). */
-#define RANK_TERMS "nd_rank_terms(articles_fts, " RANK_WEIGHTS_SQL ")"
+#define RANK_TERMS "nd_rank_terms(articles_fts, " RANK_WEIGHTS_SQL ", :counts)"
 /* the page store_topk.c chose, [[id, rank], ...]: materialized, or a pass
  * over the matches would parse the JSON again for each */
 #define CHOSEN_PAGE \
@@ -391,7 +391,8 @@ const char *const store_sql[ST_COUNT] = {
 		" nd_row_length(articles_fts) FROM articles_fts WHERE articles_fts MATCH ?1",
 	[ST_TERM_INSERT] = "INSERT INTO _newsdb_terms (term, docs) VALUES (?1, ?2) RETURNING id",
 	[ST_TERM_UPDATE] = "UPDATE _newsdb_terms SET docs = docs + ?2 WHERE id = ?1",
-	[ST_TERMS_ALL] = "SELECT id, term, docs, bound, listed FROM _newsdb_terms",
+	[ST_TERMS_ALL] =
+		"SELECT id, term, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms",
 	[ST_TERMS_FROM_COUNTS] =
 		"INSERT INTO _newsdb_terms (term, docs) SELECT term, docs FROM _newsdb_term_counts"
 		" WHERE docs >= ?1",
@@ -404,8 +405,12 @@ const char *const store_sql[ST_COUNT] = {
 		" ON CONFLICT (term) DO UPDATE SET docs = max(docs + ?2, 0)",
 	[ST_VOCAB_DOCS] = "SELECT doc FROM temp.newsdb_vocab WHERE term = ?1",
 	[ST_TERM_DELETE] = "DELETE FROM _newsdb_terms WHERE id = ?1",
-	[ST_TERM_SET_LIST] = "UPDATE _newsdb_terms SET bound = ?2, listed = ?3 WHERE id = ?1",
-	[ST_TERM_GET] = "SELECT id, docs, bound, listed FROM _newsdb_terms WHERE term = ?1",
+	[ST_TERM_SET_LIST] =
+		"UPDATE _newsdb_terms SET bound_half = ?2, bound = ?3, bound_double = ?4, listed = ?5"
+		" WHERE id = ?1",
+	[ST_TERM_GET] =
+		"SELECT id, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
+		" WHERE term = ?1",
 	/* which rows of a word's list (:ids, in score order) a ranked page may hold */
 	[ST_LIST_FILTER] =
 		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
@@ -420,11 +425,14 @@ const char *const store_sql[ST_COUNT] = {
 		" ORDER BY article",
 	/* what the transaction took out of the word index, and put in */
 	[ST_TERMS_OLD_ROWS] = "SELECT id, title, excerpt, body FROM temp.newsdb_fts_old ORDER BY id",
+	[ST_TERMS_ANY] =
+		"SELECT EXISTS (SELECT 1 FROM temp.newsdb_fts_old) OR EXISTS (SELECT 1 FROM temp.newsdb_fts_new)",
 	[ST_TERMS_NEW_ROWS] =
 		"SELECT id, title, excerpt, body FROM main.articles"
 		" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id",
 	[ST_TERMS_COMMON] =
-		"SELECT id, term, docs, bound, listed FROM _newsdb_terms WHERE docs >= ?1 ORDER BY term",
+		"SELECT id, term, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
+		" WHERE docs >= ?1 ORDER BY term",
 	/* a common word the table miscounts; one it lost (its count says common) */
 	[ST_CHECK_TERMS] =
 		"SELECT t.term, coalesce(v.doc, 0), t.docs FROM _newsdb_terms t"

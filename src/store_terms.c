@@ -15,8 +15,9 @@
  *
  * A row's weight for a word is bm25's term-frequency part at a fixed
  * average length (rank_avgdl in _newsdb_meta, set when the tables are
- * built): any fixed value keeps the bound true (store_lists.c scales it to
- * the average of the day).
+ * built): that orders the list.  The bound is kept at half, once and twice
+ * that length (struct rank_bound), and rank_bound_at bounds it at the
+ * average of the day, which moves as the archive grows.
  */
 #include "store_internal.h"
 
@@ -134,7 +135,7 @@ struct word {
 	int len;
 	bool common;      /* a row of _newsdb_terms */
 	int64_t id, docs; /* common: the row */
-	double bound;
+	struct rank_bound bound;
 	bool has_list;    /* common: bound is set (listed >= 0) */
 	int64_t listed;
 	bool loaded;      /* not common: stored was read */
@@ -268,6 +269,42 @@ double rank_tf(double freq, double length, double avgdl)
 	return (freq * (BM25_K1 + 1.0)) / (freq + BM25_K1 * (1 - BM25_B + BM25_B * length / avgdl));
 }
 
+/* The average lengths of the points of struct rank_bound, as multiples. */
+static const double bound_scale[RANK_BOUND_POINTS] = { 0.5, 1.0, 2.0 };
+
+void rank_bound_add(struct rank_bound *b, double freq, double length, double avgdl0)
+{
+	for (int k = 0; k < RANK_BOUND_POINTS; k++) {
+		double w = rank_tf(freq, length, avgdl0 * bound_scale[k]);
+		if (w > b->w[k])
+			b->w[k] = w;
+	}
+}
+
+double rank_bound_at(const struct rank_bound *b, double avgdl0, double avgdl)
+{
+	const int last = RANK_BOUND_POINTS - 1;
+	/* shorter than the shortest point: every weight is below its weight there */
+	if (avgdl <= avgdl0 * bound_scale[0])
+		return b->w[0];
+	/* longer than the longest: at most that weight times the ratio (the
+	 * length term of the denominator shrinks with 1 / avgdl, the rest stays) */
+	if (avgdl >= avgdl0 * bound_scale[last])
+		return b->w[last] * avgdl / (avgdl0 * bound_scale[last]);
+	int k = 0;
+	while (avgdl > avgdl0 * bound_scale[k + 1])
+		k++;
+	if (!(b->w[k] > 0) || !(b->w[k + 1] > 0))
+		return b->w[k] > b->w[k + 1] ? b->w[k] : b->w[k + 1];
+	/* each row's h is linear in u = 1 / avgdl, so the least h over the rows
+	 * at u is at least the same mix of the least h at the two points */
+	double u = 1.0 / avgdl, ua = 1.0 / (avgdl0 * bound_scale[k]),
+	       ub = 1.0 / (avgdl0 * bound_scale[k + 1]);
+	double lambda = (u - ub) / (ua - ub);
+	double ha = (BM25_K1 + 1.0) / b->w[k] - 1.0, hb = (BM25_K1 + 1.0) / b->w[k + 1] - 1.0;
+	return (BM25_K1 + 1.0) / (1.0 + lambda * ha + (1.0 - lambda) * hb);
+}
+
 double rank_idf(int64_t n_rows, int64_t hits)
 {
 	double idf = log(((double)n_rows - (double)hits + 0.5) / ((double)hits + 0.5));
@@ -388,37 +425,38 @@ static int list_put(struct nd_store *s, int64_t term_id, const struct scored *r,
 
 /* Writes a word's list state, and into `mirror` (its struct word) when
  * there is one. */
-static int term_set_list(struct nd_store *s, int64_t term_id, bool has_list, double bound,
-			 int64_t listed, struct word *mirror, struct nd_error *err)
+static int term_set_list(struct nd_store *s, int64_t term_id, bool has_list,
+			 const struct rank_bound *bound, int64_t listed, struct word *mirror,
+			 struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_TERM_SET_LIST, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_int64(st, 1, term_id);
-	if (has_list)
-		sqlite3_bind_double(st, 2, bound);
-	sqlite3_bind_int64(st, 3, listed);
+	for (int k = 0; has_list && k < RANK_BOUND_POINTS; k++)
+		sqlite3_bind_double(st, 2 + k, bound->w[k]);
+	sqlite3_bind_int64(st, 2 + RANK_BOUND_POINTS, listed);
 	if (mirror) {
 		mirror->has_list = has_list;
-		mirror->bound = bound;
+		mirror->bound = has_list ? *bound : (struct rank_bound){ { 0 } };
 		mirror->listed = listed;
 	}
 	return store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables");
 }
 
 /* Keeps the p->keep heaviest of rows[0..n) (sorted by_weight) as the
- * list; the bound is the heaviest left out, or `bound` if that is more. */
+ * list; the bound takes in every row left out. */
 static int list_write(struct nd_store *s, const struct list_params *p, int64_t term_id,
-		      struct scored *rows, size_t n, double bound, struct word *mirror,
+		      struct scored *rows, size_t n, struct rank_bound bound, struct word *mirror,
 		      struct nd_error *err)
 {
 	size_t keep = n < (size_t)p->keep ? n : (size_t)p->keep;
-	if (keep < n && rows[keep].weight > bound)
-		bound = rows[keep].weight;
+	for (size_t k = keep; k < n; k++)
+		rank_bound_add(&bound, (double)rows[k].freq, (double)rows[k].length, p->avgdl0);
 	int rc = ND_STORE_OK;
 	for (size_t k = 0; k < keep && !rc; k++)
 		rc = list_put(s, term_id, &rows[k], err);
-	return rc ? rc : term_set_list(s, term_id, true, bound, (int64_t)keep, mirror, err);
+	return rc ? rc : term_set_list(s, term_id, true, &bound, (int64_t)keep, mirror, err);
 }
 
 /* Builds the list of a word that reached p->min_docs rows.  The
@@ -435,12 +473,13 @@ static int list_build(struct nd_store *s, const struct list_params *p, int64_t t
 		return (int)n;
 	int rc;
 	if (n != docs) {
-		rc = term_set_list(s, term_id, false, 0, -1, mirror, err);
+		rc = term_set_list(s, term_id, false, NULL, -1, mirror, err);
 	} else {
 		qsort(rows, (size_t)n, sizeof(*rows), by_weight);
 		rc = exec_id(s, ST_LIST_CLEAR, term_id, err);
 		if (!rc)
-			rc = list_write(s, p, term_id, rows, (size_t)n, 0.0, mirror, err);
+			rc = list_write(s, p, term_id, rows, (size_t)n, (struct rank_bound){ { 0 } },
+					mirror, err);
 	}
 	free(rows);
 	return rc;
@@ -449,7 +488,7 @@ static int list_build(struct nd_store *s, const struct list_params *p, int64_t t
 /* A list that grew past three times p->keep goes back to its heaviest
  * p->keep; the bound rises to the heaviest row it lets go. */
 static int list_trim(struct nd_store *s, const struct list_params *p, int64_t term_id,
-		     double bound, struct word *mirror, struct nd_error *err)
+		     struct rank_bound bound, struct word *mirror, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_READ, err);
 	if (!st)
@@ -468,18 +507,16 @@ static int list_trim(struct nd_store *s, const struct list_params *p, int64_t te
 	}
 	int status = store_finish(s, st, rc, err, "cannot read the ranking tables");
 	size_t keep = n < (size_t)p->keep ? n : (size_t)p->keep;
-	if (!status) {
+	if (!status)
 		qsort(rows, n, sizeof(*rows), by_weight);
-		if (keep < n && rows[keep].weight > bound)
-			bound = rows[keep].weight;
-	}
 	/* only what goes is written: the rows kept stay where they are */
 	for (size_t k = keep; k < n && !status; k++) {
+		rank_bound_add(&bound, (double)rows[k].freq, (double)rows[k].length, p->avgdl0);
 		int gone = list_delete(s, term_id, rows[k].article, err);
 		status = gone < 0 ? gone : 0;
 	}
 	if (!status)
-		status = term_set_list(s, term_id, true, bound, (int64_t)keep, mirror, err);
+		status = term_set_list(s, term_id, true, &bound, (int64_t)keep, mirror, err);
 	free(rows);
 	return status;
 }
@@ -525,9 +562,10 @@ static int load_common(struct nd_store *s, struct term_session *t, struct nd_err
 		w->common = true;
 		w->id = sqlite3_column_int64(st, 0);
 		w->docs = sqlite3_column_int64(st, 2);
-		w->has_list = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		w->bound = sqlite3_column_double(st, 3);
-		w->listed = sqlite3_column_int64(st, 4);
+		w->has_list = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		for (int k = 0; k < RANK_BOUND_POINTS; k++)
+			w->bound.w[k] = sqlite3_column_double(st, 3 + k);
+		w->listed = sqlite3_column_int64(st, 3 + RANK_BOUND_POINTS);
 	}
 	t->loaded = rc == SQLITE_DONE;
 	return store_finish(s, st, rc, err, "cannot read the ranking tables");
@@ -618,6 +656,7 @@ static int apply_common(struct nd_store *s, const struct list_params *p, struct 
 		return ND_STORE_OK;
 	/* an article that changed lost its old entry first (postings in order) */
 	int64_t length = w->listed;
+	struct rank_bound bound = w->bound;
 	for (size_t k = 0; k < w->n; k++) {
 		const struct posting *q = &w->p[k];
 		if (q->freq < 0) {
@@ -626,18 +665,22 @@ static int apply_common(struct nd_store *s, const struct list_params *p, struct 
 			length -= rc;
 			continue;
 		}
+		/* in by its weight at the reference length; a row left out may
+		 * still raise the bound at the other lengths */
 		struct scored r = { q->article, q->freq, q->length, 0 };
-		if (rank_tf((double)r.freq, (double)r.length, p->avgdl0) <= w->bound)
+		if (rank_tf((double)r.freq, (double)r.length, p->avgdl0) <= bound.w[1]) {
+			rank_bound_add(&bound, (double)r.freq, (double)r.length, p->avgdl0);
 			continue;
+		}
 		if ((rc = list_put(s, w->id, &r, err)))
 			return rc;
 		length++;
 	}
 	w->n = 0;
 	if (length > 3 * p->keep)
-		return list_trim(s, p, w->id, w->bound, w, err);
-	return length == w->listed ? ND_STORE_OK
-				   : term_set_list(s, w->id, true, w->bound, length, w, err);
+		return list_trim(s, p, w->id, bound, w, err);
+	bool same = length == w->listed && !memcmp(&bound, &w->bound, sizeof(bound));
+	return same ? ND_STORE_OK : term_set_list(s, w->id, true, &bound, length, w, err);
 }
 
 /* Another word: becomes common when its count reaches p->min_docs.  The
@@ -695,6 +738,16 @@ int store_terms_sync(struct nd_store *s, struct nd_error *err)
 	bool ready;
 	int rc = store_rank_state(s, &ready, err);
 	if (rc || !ready) /* not built yet: the build will see these rows */
+		return rc;
+	/* a transaction that indexed nothing (a re-import of unchanged or
+	 * moved files) has nothing to do here */
+	sqlite3_stmt *st = store_stmt(s, ST_TERMS_ANY, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	int step = sqlite3_step(st);
+	bool any = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if ((rc = store_finish(s, st, step == SQLITE_ROW ? SQLITE_DONE : step, err,
+			       "cannot update the ranking tables")) || !any)
 		return rc;
 	if (!s->terms)
 		s->terms = nd_xcalloc(1, sizeof(*s->terms));
@@ -809,13 +862,35 @@ int store_terms_rebuild(struct nd_store *s, struct nd_error *err)
 	return rc ? rc : store_meta_put(s, "rank_state", "ready", 0, err);
 }
 
+/* A row left out of a word's list that weighs more than the bound at one
+ * of its points (a little slack: the bound was computed the same way). */
+static bool above_bound(const struct scored *r, const struct rank_bound *bound, double avgdl0)
+{
+	struct rank_bound mine = { { 0 } };
+	rank_bound_add(&mine, (double)r->freq, (double)r->length, avgdl0);
+	for (int k = 0; k < RANK_BOUND_POINTS; k++)
+		if (mine.w[k] > bound->w[k] * (1 + 1e-12))
+			return true;
+	return false;
+}
+
+static int64_t report_heavy(const char *term, const struct scored *r, nd_problem_fn fn, void *ctx)
+{
+	char detail[512];
+	snprintf(detail, sizeof(detail),
+		 "_newsdb_rank_lists: word '%s': article %lld weighs more than the bound of the rows left out of its list (rebuild with 'newsdb optimize')",
+		 term, (long long)r->article);
+	fn("ranking", detail, ctx);
+	return 1;
+}
+
 /* Compares one word's list with its rows in the word index: every entry
  * is a row of the word with its real count and length, every row left out
  * weighs no more than the bound.  The number of problems, or a negative
  * status. */
-static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term, double bound,
-			  int64_t listed, double avgdl0, nd_problem_fn fn, void *ctx,
-			  struct nd_error *err)
+static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term,
+			  const struct rank_bound *bound, int64_t listed, double avgdl0,
+			  nd_problem_fn fn, void *ctx, struct nd_error *err)
 {
 	struct scored *rows = NULL;
 	int64_t n = term_rows(s, term, &rows, avgdl0, err);
@@ -834,16 +909,9 @@ static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t article = sqlite3_column_int64(st, 0);
 		entries++;
-		for (; k < n && rows[k].article < article; k++) {
-			/* a little slack: the bound was computed the same way */
-			if (rows[k].weight > bound * (1 + 1e-12)) {
-				snprintf(detail, sizeof(detail),
-					 "_newsdb_rank_lists: word '%s': article %lld weighs more than the bound of the rows left out of its list (rebuild with 'newsdb optimize')",
-					 term, (long long)rows[k].article);
-				fn("ranking", detail, ctx);
-				problems++;
-			}
-		}
+		for (; k < n && rows[k].article < article; k++)
+			if (above_bound(&rows[k], bound, avgdl0))
+				problems += report_heavy(term, &rows[k], fn, ctx);
 		if (k < n && rows[k].article == article && rows[k].freq == sqlite3_column_int64(st, 1) &&
 		    rows[k].length == sqlite3_column_int64(st, 2)) {
 			k++;
@@ -857,15 +925,9 @@ static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term,
 		if (k < n && rows[k].article == article)
 			k++;
 	}
-	for (; k < n; k++) {
-		if (rows[k].weight > bound * (1 + 1e-12)) {
-			snprintf(detail, sizeof(detail),
-				 "_newsdb_rank_lists: word '%s': article %lld weighs more than the bound of the rows left out of its list (rebuild with 'newsdb optimize')",
-				 term, (long long)rows[k].article);
-			fn("ranking", detail, ctx);
-			problems++;
-		}
-	}
+	for (; k < n; k++)
+		if (above_bound(&rows[k], bound, avgdl0))
+			problems += report_heavy(term, &rows[k], fn, ctx);
 	free(rows);
 	int status = store_finish(s, st, rc, err, "cannot check the ranking tables");
 	if (status)
@@ -882,7 +944,7 @@ static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term,
 
 struct listed_word {
 	int64_t id, listed;
-	double bound;
+	struct rank_bound bound;
 	bool has;
 };
 
@@ -937,10 +999,13 @@ int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struc
 	struct nd_buf rows = ND_BUF_INIT, terms = ND_BUF_INIT;
 	size_t n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct listed_word v = {
-			sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 4),
-			sqlite3_column_double(st, 3), sqlite3_column_type(st, 3) != SQLITE_NULL };
-		if (!v.has && sqlite3_column_type(st, 4) == SQLITE_NULL) {
+		/* id, term, docs, bound_half, bound, bound_double, listed */
+		struct listed_word v = { .id = sqlite3_column_int64(st, 0),
+					 .listed = sqlite3_column_int64(st, 6),
+					 .has = sqlite3_column_type(st, 4) != SQLITE_NULL };
+		for (int k = 0; k < RANK_BOUND_POINTS; k++)
+			v.bound.w[k] = sqlite3_column_double(st, 3 + k);
+		if (!v.has && sqlite3_column_type(st, 6) == SQLITE_NULL) {
 			snprintf(detail, sizeof(detail),
 				 "_newsdb_terms: word '%s' is in %lld rows but has no list (rebuild with 'newsdb optimize')",
 				 (const char *)sqlite3_column_text(st, 1),
@@ -959,7 +1024,7 @@ int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struc
 	for (size_t k = 0; k < n && !rc; k++, term += strlen(term) + 1) {
 		struct listed_word v;
 		memcpy(&v, rows.data + k * sizeof(v), sizeof(v));
-		int64_t found = check_list(s, v.id, term, v.bound, v.listed, p.avgdl0, fn, ctx, err);
+		int64_t found = check_list(s, v.id, term, &v.bound, v.listed, p.avgdl0, fn, ctx, err);
 		if (found < 0)
 			rc = (int)found;
 		else

@@ -137,6 +137,39 @@ START_TEST(test_phrase_in_most_rows_still_counts)
 }
 END_TEST
 
+/* rank_bound_at bounds every row's weight at any average length, from the
+ * three points rank_bound_add keeps; and not loosely: at the points and
+ * between them it is within a few percent of the heaviest row. */
+START_TEST(test_bound_holds_at_every_average)
+{
+	srand(7);
+	for (int round = 0; round < 200; round++) {
+		double avgdl0 = 5 + rand() % 200;
+		struct rank_bound b = { { 0 } };
+		double freq[64], length[64];
+		int n = 1 + rand() % 64;
+		for (int k = 0; k < n; k++) {
+			freq[k] = 1 + rand() % 30;
+			length[k] = 1 + rand() % 400;
+			rank_bound_add(&b, freq[k], length[k], avgdl0);
+		}
+		for (int t = 0; t < 50; t++) {
+			double avgdl = avgdl0 * (0.2 + 4.0 * rand() / RAND_MAX);
+			double bound = rank_bound_at(&b, avgdl0, avgdl), heaviest = 0;
+			for (int k = 0; k < n; k++) {
+				double w = rank_tf(freq[k], length[k], avgdl);
+				ck_assert_msg(w <= bound * (1 + 1e-12), "row %d: %g > bound %g at %g/%g", k,
+					      w, bound, avgdl, avgdl0);
+				if (w > heaviest)
+					heaviest = w;
+			}
+			if (avgdl >= avgdl0 * 0.5 && avgdl <= avgdl0 * 2)
+				ck_assert_double_le(bound, heaviest * 1.25);
+		}
+	}
+}
+END_TEST
+
 Suite *make_rank_suite(void)
 {
 	Suite *s = suite_create("rank");
@@ -148,6 +181,7 @@ Suite *make_rank_suite(void)
 	tcase_add_test(tc, test_common_phrase_scores_exactly_as_bm25);
 	tcase_add_test(tc, test_two_phrases_score_exactly_as_bm25);
 	tcase_add_test(tc, test_phrase_in_most_rows_still_counts);
+	tcase_add_test(tc, test_bound_holds_at_every_average);
 	suite_add_tcase(s, tc);
 	return s;
 }
