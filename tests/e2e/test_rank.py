@@ -233,6 +233,13 @@ class RankDb(NewsdbTest):
         self.assertGreater(checked, count // 2, label)
         self.assertGreater(big, count // 5, label)
 
+    def copy_shared_db(self):
+        """A copy of the shared database for a test that changes it."""
+        self.db = os.path.join(self.dir, "news.db")
+        for suffix in ("", "-wal"):
+            if os.path.exists(self.shared_db + suffix):
+                shutil.copy(self.shared_db + suffix, self.db + suffix)
+
     def check_ok(self, label, files_may_be_gone=False):
         """newsdb check passes: with files_may_be_gone, files deleted but not
         yet pruned are the only problems it may name."""
@@ -269,10 +276,7 @@ class ShortLists(RankDb):
 
     def setUp(self):
         super().setUp()
-        self.db = os.path.join(self.dir, "news.db")
-        for suffix in ("", "-wal"):
-            if os.path.exists(self.shared_db + suffix):
-                shutil.copy(self.shared_db + suffix, self.db + suffix)
+        self.copy_shared_db()
         con = sqlite3.connect(self.db)
         con.execute("INSERT INTO _newsdb_meta (key, value) VALUES ('rank_list_keep', 20),"
                     " ('rank_list_min_docs', 100)")
@@ -292,10 +296,7 @@ class AfterChanges(RankDb):
 
     def setUp(self):
         super().setUp()
-        self.db = os.path.join(self.dir, "news.db")
-        for suffix in ("", "-wal"):
-            if os.path.exists(self.shared_db + suffix):
-                shutil.copy(self.shared_db + suffix, self.db + suffix)
+        self.copy_shared_db()
         self.corpus_copy = os.path.join(self.dir, "corpus")
         shutil.copytree(self.corpus, self.corpus_copy)  # with the same mtimes
         # the copy's files are the files the database knows
@@ -381,10 +382,7 @@ class AfterChanges(RankDb):
 class CheckSeesDamage(RankDb):
     def setUp(self):
         super().setUp()
-        self.db = os.path.join(self.dir, "news.db")
-        for suffix in ("", "-wal"):
-            if os.path.exists(self.shared_db + suffix):
-                shutil.copy(self.shared_db + suffix, self.db + suffix)
+        self.copy_shared_db()
 
     def damaged(self, sql, params=()):
         con = sqlite3.connect(self.db)
