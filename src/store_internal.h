@@ -37,7 +37,8 @@ enum stmt_id {
 	ST_CHECK_FTS, ST_CHECK_TRIGRAM, ST_CHECK_FAILED, ST_CHECK_PATHS,
 	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
 	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
-	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
+	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_ARCHIVED,
+	ST_RANK_CANDIDATES_PLAIN, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
 	/* the feed's change log (store_feed.c) */
@@ -176,6 +177,9 @@ int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out
 /* store_search.c: binds the query's match, filters and page to the named
  * parameters st has (:match, :exclude, :providers, ...). */
 void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o);
+/* The query has filters besides its words (provider:, topic:, dates,
+ * excluded words, CJK substrings). */
+bool store_query_has_filters(const struct nd_query *q);
 /* Sets a _newsdb_meta key to text, or to real when text is NULL. */
 int store_meta_put(struct nd_store *s, const char *key, const char *text, double real,
 		   struct nd_error *err);

@@ -148,7 +148,8 @@ static int64_t read_list(struct nd_store *s, const struct word_list *w, double i
 static int filter_rows(struct nd_store *s, const struct nd_search_opts *o, const struct listed *rows,
 		       size_t from, size_t to, bool *passed, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_LIST_FILTER, err);
+	sqlite3_stmt *st = store_stmt(
+		s, store_query_has_filters(o->query) ? ST_LIST_FILTER : ST_LIST_ARCHIVED, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	struct nd_buf ids = ND_BUF_INIT;

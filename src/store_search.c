@@ -74,12 +74,22 @@ static bool ranks_page_itself(const struct nd_search_opts *o)
 	return o->query->match && o->sort == ND_SORT_RANK && !o->dedupe;
 }
 
+bool store_query_has_filters(const struct nd_query *q)
+{
+	return q->exclude || q->n_providers || q->n_topics || q->n_substrings || q->since[0] ||
+	       q->until[0];
+}
+
 static enum stmt_id pick_statement(const struct nd_search_opts *o)
 {
 	const struct nd_query *q = o->query;
 	bool d = o->dedupe;
+	/* without filters, a statement without them: a search of a rare word
+	 * takes less time than preparing the one with every filter */
 	if (ranks_page_itself(o))
-		return q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED : ST_RANK_CANDIDATES;
+		return !store_query_has_filters(q)	  ? ST_RANK_CANDIDATES_PLAIN
+		       : q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED
+						    : ST_RANK_CANDIDATES;
 	/* a prefix: the page's snippets in one pass (store_sql.c, PAGE_HITS_SCAN) */
 	bool p = q->has_prefix;
 	if (q->match) {

@@ -415,6 +415,12 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_LIST_FILTER] =
 		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
 		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
+	[ST_LIST_ARCHIVED] =
+		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
+		" WHERE a.is_archived = 1",
+	[ST_RANK_CANDIDATES_PLAIN] =
+		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
+		" WHERE articles_fts MATCH :match",
 	[ST_LIST_PUT] =
 		"INSERT OR REPLACE INTO _newsdb_rank_lists (term_id, article, freq, length)"
 		" VALUES (?1, ?2, ?3, ?4)",
