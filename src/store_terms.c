@@ -768,7 +768,8 @@ int store_terms_sync(struct nd_store *s, struct nd_error *err)
 		rc = note_rows(s, ST_TERMS_NEW_ROWS, true, &tok, t, err);
 	store_tokenizer_close(&tok);
 	/* in term order: each write lands next to the one before */
-	qsort(t->touched, t->n_touched, sizeof(*t->touched), by_term);
+	if (t->n_touched > 1)
+		qsort(t->touched, t->n_touched, sizeof(*t->touched), by_term);
 	for (size_t k = 0; k < t->n_touched && !rc; k++) {
 		struct word *w = t->touched[k];
 		rc = w->common ? apply_common(s, &p, w, err) : apply_other(s, &p, w, err);
