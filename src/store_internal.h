@@ -232,6 +232,9 @@ int store_feed_put(struct nd_store *s, const char *url, const char *published_at
  * rows become deletions.  Nothing happens when it is still archived. */
 int store_feed_left(struct nd_store *s, int64_t id, struct nd_error *err);
 
+/* store_copykey.c: registers nd_copy_key(), the key of --dedupe. */
+int store_register_copy_key(sqlite3 *db);
+
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];
 
