@@ -45,6 +45,8 @@ enum stmt_id {
 	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
 	ST_IMAGE_DROP_ORPHAN, ST_CHECK_ORPHAN_IMAGES,
 	ST_SOURCE_MARK_NOT_OK,
+	/* a search's facets and timeline (store_facets.c) */
+	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
 	ST_COUNT
 };
 

@@ -188,6 +188,13 @@
 #define FEED_NEXT_SEQ "(SELECT coalesce(max(seq), 0) + 1 FROM _newsdb_feed)"
 #define FEED_NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
+/* store_facets.c's columns: id, provider_id, published_at, type, topic_id */
+#define FACET_COLUMNS \
+	"a.id, a.provider_id, a.published_at," \
+	" CASE WHEN :with_type THEN (SELECT ft.type FROM articles ft WHERE ft.id = a.id) END," \
+	" fat.topic_id"
+#define FACET_TOPICS " LEFT JOIN article_topics fat ON :with_topics AND fat.article_id = a.id"
+
 const char *const store_sql[ST_COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT file",
 	[ST_RELEASE] = "RELEASE file",
@@ -473,4 +480,15 @@ const char *const store_sql[ST_COUNT] = {
 	 * again (mtime -1, as ST_SOURCE_MARK_STALE), by sources_by_status */
 	[ST_SOURCE_MARK_NOT_OK] =
 		"UPDATE sources SET mtime_ns = -1 WHERE status IN ('failed', 'skipped')",
+	/* every match of a search, once per topic when :with_topics (in a row,
+	 * article_topics read by its key), with what the facets and the
+	 * timeline count: provider and date from the narrow index, the type
+	 * from the row only when :with_type (store_facets.c) */
+	[ST_FACET_MATCH] =
+		"SELECT " FACET_COLUMNS " FROM articles_fts"
+		" JOIN articles a INDEXED BY articles_search_state ON a.id = articles_fts.rowid"
+		FACET_TOPICS " WHERE articles_fts MATCH :match" SEARCH_FILTERS,
+	[ST_FACET_FILTER] =
+		"SELECT " FACET_COLUMNS " FROM articles a" FACET_TOPICS " WHERE 1" SEARCH_FILTERS,
+	[ST_FACET_TOPIC_NAME] = "SELECT name FROM topics WHERE id = ?1",
 };
