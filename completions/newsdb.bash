@@ -11,7 +11,7 @@ _newsdb_options() {
     case $1 in
         '') echo '--db --help --version' ;;
         import) echo '-j --jobs --prune --retry-failed -q --quiet -h --help' ;;
-        search) echo '--provider --topic --since --until -n --limit --offset --sort --dedupe -f --format --raw --time -h --help' ;;
+        search) echo '--provider --topic --since --until -n --limit --offset --sort --dedupe --facets --facet-limit --timeline --by -f --format --raw --time -h --help' ;;
         show | check) echo '-f --format -h --help' ;;
         stats) echo '--by -f --format -h --help' ;;
         providers | topics) echo '-s --sort -n --limit -f --format -h --help' ;;
@@ -104,7 +104,15 @@ _newsdb() {
             return 0
             ;;
         --by)
-            _newsdb_reply month year
+            case $cmd in
+                search) _newsdb_reply day week month year ;;
+                *) _newsdb_reply month year ;;
+            esac
+            return 0
+            ;;
+        --facets)
+            # a list of facets (or the query's first word: nothing offered)
+            _newsdb_reply provider topic month year type
             return 0
             ;;
         --provider)
@@ -116,7 +124,7 @@ _newsdb() {
             return 0
             ;;
         -j | --jobs | -n | --limit | --offset | --since | --until | --index | \
-        --chunk-bytes | --changed-since)
+        --chunk-bytes | --changed-since | --facet-limit)
             return 0
             ;;
     esac

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "cmd_search_facets.h"
 #include "escape.h"
 #include "query.h"
 
@@ -36,7 +37,9 @@ static void usage(FILE *out)
 		"  provider:X        by provider domain (bloomberg.com) or name\n"
 		"  topic:X           with this topic (topic:\"Power Apps\")\n"
 		"  since:D until:D   published in or after / in or before D\n"
-		"                    (D is 2021, 2021-12 or 2021-12-30)\n"
+		"                    (D is 2021, 2021-12 or 2021-12-30, or a day relative\n"
+		"                    to today in UTC: 7d, 2w, 3m, 1y days, weeks, months\n"
+		"                    or years ago, today, yesterday)\n"
 		"Chinese, Japanese and Korean text is matched as substrings.  Anything\n"
 		"else is searched as the words it contains, so COVID-19, AT&T or c++\n"
 		"need no quoting.\n"
@@ -49,16 +52,32 @@ static void usage(FILE *out)
 		"  -n, --limit N         at most N hits (default 20; 0 for all)\n"
 		"      --offset N        skip the first N hits\n"
 		"      --sort ORDER      rank (default), date (newest first) or -date\n"
-		"      --dedupe          one hit per title: syndicated copies from several\n"
-		"                        providers collapse into the first, with their count\n"
+		"      --dedupe          one hit per story: syndicated copies (titles equal\n"
+		"                        but for a trailing ' - Provider', ' | Provider' or\n"
+		"                        '(Provider)' of their own provider, typographic\n"
+		"                        quotes and dashes, spaces, case) collapse into the\n"
+		"                        first, with their count\n"
+		"      --facets [LIST]   after the hits, counts over every match by provider,\n"
+		"                        topic, month, year or type (LIST: comma-separated;\n"
+		"                        default provider,topic,month)\n"
+		"      --facet-limit N   the N largest values of each facet (default 10; 0 all)\n"
+		"      --timeline        after the hits, matches per period over the matched\n"
+		"                        range, empty periods as 0\n"
+		"      --by PERIOD       the timeline's day, week (from Monday), month or year\n"
+		"                        (default: the finest that needs at most %d rows)\n"
 		"  -f, --format FMT      text (default), json, ndjson, csv or tsv\n"
+		"                        (with --facets or --timeline, json is an object\n"
+		"                        {matches, hits, facets, timeline}, ndjson adds rows\n"
+		"                        {facet, value, detail, count} after the hits, and\n"
+		"                        csv and tsv hold those rows only)\n"
 		"      --raw             pass QUERY to SQLite FTS5 untouched (expert syntax)\n"
 		"      --time            print the number of hits and the query time (wall and\n"
 		"                        CPU) on stderr\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Exit status: 0 something matched; 1 nothing matched or the database\n"
-		"could not be read; 2 usage error (including a bad date in since:/until:).\n");
+		"could not be read; 2 usage error (including a bad date in since:/until:).\n",
+		ND_TIMELINE_MAX_ROWS);
 }
 
 struct search_run {
@@ -66,6 +85,7 @@ struct search_run {
 	enum nd_format format;
 	struct nd_printer *printer;
 	bool dedupe;
+	bool hide_hits; /* csv/tsv with --facets or --timeline: only their rows */
 };
 
 /* The snippet without its match markers, or with them turned into colour;
@@ -152,6 +172,8 @@ static void print_data_hit(const struct search_run *run, const struct nd_hit *hi
 static int on_hit(const struct nd_hit *hit, void *ctx)
 {
 	struct search_run *run = ctx;
+	if (run->hide_hits)
+		return 0;
 	if (run->format == ND_FORMAT_TEXT)
 		print_text_hit(run, hit);
 	else
@@ -195,7 +217,7 @@ static enum nd_sort parse_sort(const char *v, bool *ok)
 int cmd_search(struct nd_cli *cli, int argc, char **argv)
 {
 	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW,
-	       OPT_TIME, OPT_DEDUPE };
+	       OPT_TIME, OPT_DEDUPE, OPT_FACETS, OPT_FACET_LIMIT, OPT_TIMELINE, OPT_BY };
 	static const struct option options[] = {
 		{ "provider", required_argument, NULL, OPT_PROVIDER },
 		{ "topic", required_argument, NULL, OPT_TOPIC },
@@ -208,6 +230,10 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "dedupe", no_argument, NULL, OPT_DEDUPE },
 		{ "time", no_argument, NULL, OPT_TIME },
+		{ "facets", optional_argument, NULL, OPT_FACETS },
+		{ "facet-limit", required_argument, NULL, OPT_FACET_LIMIT },
+		{ "timeline", no_argument, NULL, OPT_TIMELINE },
+		{ "by", required_argument, NULL, OPT_BY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -215,7 +241,8 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	size_t n_filters = 0;
 	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK };
 	struct search_run run = { .cli = cli, .format = ND_FORMAT_TEXT };
-	bool raw = false, timed = false, ok;
+	struct nd_summary_opts summary = { .facet_limit = 10, .by = ND_PERIOD_AUTO };
+	bool raw = false, timed = false, ok, by = false;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "n:f:h", options, NULL)) != -1) {
 		switch (c) {
@@ -262,6 +289,32 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		case OPT_DEDUPE:
 			opts.dedupe = run.dedupe = true;
 			break;
+		case OPT_FACETS:
+			/* --facets LIST as well as --facets=LIST: a next argument
+			 * made only of facet names is the list, not a word */
+			if (!optarg && optind < argc &&
+			    search_facets_parse(argv[optind], &summary.facets) == 0)
+				optind++;
+			else if (search_facets_parse(optarg, &summary.facets) != 0)
+				return cli_usage_error(cli, "search",
+						       "unknown facet in '%s' (choose provider, topic, month, year, type)",
+						       optarg);
+			break;
+		case OPT_FACET_LIMIT:
+			if ((rc = cli_parse_int(cli, "search", "--facet-limit", optarg, 0, INT64_MAX,
+						&summary.facet_limit)))
+				return rc;
+			break;
+		case OPT_TIMELINE:
+			summary.timeline = true;
+			break;
+		case OPT_BY:
+			if (nd_period_parse(optarg, &summary.by) != 0)
+				return cli_usage_error(cli, "search",
+						       "unknown period '%s' (choose day, week, month or year)",
+						       optarg);
+			by = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return ND_EXIT_OK;
@@ -269,6 +322,10 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 			return cli_usage_error(cli, "search", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (by && !summary.timeline)
+		return cli_usage_error(cli, "search", "--by is the period of --timeline");
+	bool summarize = summary.facets || summary.timeline;
+	run.hide_hits = summarize && search_summary_hides_hits(run.format);
 	struct nd_buf text = ND_BUF_INIT;
 	for (int k = optind; k < argc; k++) {
 		if (k > optind)
@@ -308,6 +365,11 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	opts.query = &q;
 	if (run.format != ND_FORMAT_TEXT) {
 		run.printer = nd_printer_new(stdout, run.format);
+		/* with a summary, JSON is an object with the hits in it */
+		if (summarize && run.format == ND_FORMAT_JSON) {
+			nd_printer_begin_map(run.printer);
+			nd_printer_key(run.printer, "hits");
+		}
 		nd_printer_begin_list(run.printer);
 	}
 	/* wall time, and CPU time, which a busy machine does not stretch */
@@ -315,6 +377,13 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	int64_t n = nd_store_search(store, &opts, on_hit, &run, &err);
+	if (summarize && n > 0) {
+		if (run.format == ND_FORMAT_JSON)
+			nd_printer_end(run.printer);
+		if (search_summary_print(store, &opts, &summary, run.format, run.printer,
+					 cli->color_out, &err) != 0)
+			n = ND_STORE_ERROR;
+	}
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (timed && n >= 0)

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bars.h"
 #include "buf.h"
 #include "cli.h"
 
 #define MAX_MONTH_ROWS 36
-#define BAR_WIDTH 50
 
 struct period {
 	char label[8];
@@ -72,20 +72,12 @@ static void print_text(const struct nd_stats *st, const struct periods *ps, bool
 		       cli_safe(st->last_date));
 	if (!ps->n)
 		return;
-	int64_t max = 1;
-	for (size_t k = 0; k < ps->n; k++)
-		if (ps->items[k].count > max)
-			max = ps->items[k].count;
 	printf("\narchived articles per %s:\n", by_year ? "year" : "month");
-	for (size_t k = 0; k < ps->n; k++) {
-		int64_t width = ps->items[k].count * BAR_WIDTH / max;
-		if (width == 0 && ps->items[k].count > 0)
-			width = 1;
-		printf("%-7s  %s", cli_safe(ps->items[k].label), color ? "\033[36m" : "");
-		for (int64_t w = 0; w < width; w++)
-			fputs("█", stdout);
-		printf("%s %lld\n", color ? "\033[0m" : "", (long long)ps->items[k].count);
-	}
+	struct cli_bar *bars = nd_xcalloc(ps->n, sizeof(*bars));
+	for (size_t k = 0; k < ps->n; k++)
+		bars[k] = (struct cli_bar){ ps->items[k].label, ps->items[k].count };
+	cli_bars_print(bars, ps->n, 7, color);
+	free(bars);
 }
 
 static void print_json(const struct nd_stats *st, const struct periods *ps, bool by_year)

@@ -7,6 +7,7 @@
 #include "normalize.h"
 
 #include "buf.h"
+#include "civil.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -617,39 +618,6 @@ static bool parse_rfc2822(const char *p, const char *e, struct stamp *t)
 	return parse_zone(p, e, &t->off);
 }
 
-static int month_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* Inverse of days_from_civil(). */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* Writes v as n decimal digits at p. */
 static void put_digits(char *p, int64_t v, int n)
 {
@@ -669,17 +637,17 @@ int nd_norm_date(const char *text, char out[21])
 		if (!parse_rfc2822(b, e, &t))
 			return -1;
 	}
-	if (t.mon < 1 || t.mon > 12 || t.day < 1 || t.day > month_days(t.year, t.mon) ||
+	if (t.mon < 1 || t.mon > 12 || t.day < 1 || t.day > nd_month_days(t.year, t.mon) ||
 	    t.hour > 23 || t.min > 59 || t.sec > 60)
 		return -1;
 
 	/* second 60 and the offset both carry through plain arithmetic */
-	int64_t secs = days_from_civil(t.year, t.mon, t.day) * 86400 + t.hour * 3600 +
+	int64_t secs = nd_days_from_civil(t.year, t.mon, t.day) * 86400 + t.hour * 3600 +
 		       t.min * 60 + t.sec - t.off * 60;
 	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
 	int64_t rem = secs - days * 86400, year;
 	int mon, day;
-	civil_from_days(days, &year, &mon, &day);
+	nd_civil_from_days(days, &year, &mon, &day);
 	if (year < 0 || year > 9999)
 		return -1;
 

@@ -16,6 +16,7 @@
 #include "query.h"
 
 #include "buf.h"
+#include "civil.h"
 #include "normalize.h"
 
 #include <stdio.h>
@@ -175,17 +176,6 @@ static void free_strs(char **v, size_t n)
 	free(v);
 }
 
-static bool is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
 /* Reads n digits at *pp into *out. */
 static bool read_digits(const char **pp, int n, int *out)
 {
@@ -222,7 +212,7 @@ static int period_bound(const char *s, bool next, char out[21])
 		parts = 2;
 		if (*s == '-') {
 			s++;
-			if (!read_digits(&s, 2, &d) || d < 1 || d > month_days(y, m))
+			if (!read_digits(&s, 2, &d) || d < 1 || d > nd_month_days(y, m))
 				return -1;
 			parts = 3;
 		}
@@ -230,7 +220,7 @@ static int period_bound(const char *s, bool next, char out[21])
 	if (*skip_space(s))
 		return -1;
 	if (next) {
-		if (parts == 3 && d < month_days(y, m)) {
+		if (parts == 3 && d < nd_month_days(y, m)) {
 			d++;
 		} else if (parts >= 2 && m < 12) {
 			m++;
@@ -273,9 +263,20 @@ static int add_filter(struct nd_query *q, enum field f, const char *value,
 	if (!*skip_space(value))
 		return nd_error_set(err, 0, 0, "empty value for %s:", name);
 	if (f == F_SINCE || f == F_UNTIL) {
-		if (period_bound(value, f == F_UNTIL, bound) < 0)
+		/* a relative date names a day, which is then a period as any */
+		char day[11];
+		int64_t today = nd_civil_today();
+		if (today < 0)
 			return nd_error_set(err, 0, 0,
-					    "cannot read date '%s' in %s: (use YYYY, YYYY-MM or YYYY-MM-DD)",
+					    "cannot read NEWSDB_NOW (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
+		int rel = nd_civil_relative(value, today, day);
+		if (rel < 0)
+			return nd_error_set(err, 0, 0, "date '%s' in %s: lies before year 1", value,
+					    name);
+		if (period_bound(rel ? day : value, f == F_UNTIL, bound) < 0)
+			return nd_error_set(err, 0, 0,
+					    "cannot read date '%s' in %s: (use YYYY, YYYY-MM, YYYY-MM-DD, "
+					    "Nd, Nw, Nm, Ny, today or yesterday)",
 					    value, name);
 		/* Several bounds all apply: keep the tightest. */
 		if (f == F_SINCE && strcmp(bound, q->since) > 0)

@@ -2,8 +2,8 @@
  * query.h: translates what a user types into `newsdb search` into the pieces
  * the store runs: an FTS5 MATCH expression for the word index, an FTS5
  * expression for excluded words, substring terms for CJK text, and SQL
- * filters.  Pure string work: no SQLite, no I/O (stems come from the
- * caller: struct nd_stemmer).
+ * filters.  String work: no SQLite, no I/O (stems come from the caller:
+ * struct nd_stemmer); only a relative date reads the clock (civil.h).
  *
  * Query language (documented in the README):
  *   word word      all required, any order (implicit AND)
@@ -15,8 +15,9 @@
  *   provider:X     domain (normalized as nd_norm_domain) or provider name (key
  *                  as nd_norm_key); several provider: filters are alternatives
  *   topic:X        topic name; several topic: filters are all required
- *   since:D until:D   D is YYYY, YYYY-MM or YYYY-MM-DD; both bounds inclusive
- *                  of the whole period named
+ *   since:D until:D   D is YYYY, YYYY-MM or YYYY-MM-DD, or a day relative to
+ *                  today in UTC (civil.h: 7d, 2w, 3m, 1y, today, yesterday);
+ *                  both bounds inclusive of the whole period named
  * Filter values may be quoted: topic:"Power Apps".
  *
  * Every ordinary term is emitted quoted for FTS5 ("term" with '"' doubled),

@@ -46,6 +46,8 @@ enum stmt_id {
 	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
 	ST_IMAGE_DROP_ORPHAN, ST_CHECK_ORPHAN_IMAGES,
 	ST_SOURCE_MARK_NOT_OK,
+	/* a search's facets and timeline (store_facets.c) */
+	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
 	ST_COUNT
 };
 
@@ -254,6 +256,9 @@ int store_feed_put(struct nd_store *s, const char *url, const char *published_at
 /* ...or article `id` may have left the archive (is_archived 0 now): its
  * rows become deletions.  Nothing happens when it is still archived. */
 int store_feed_left(struct nd_store *s, int64_t id, struct nd_error *err);
+
+/* store_copykey.c: registers nd_copy_key(), the key of --dedupe. */
+int store_register_copy_key(sqlite3 *db);
 
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];

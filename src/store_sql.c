@@ -80,14 +80,17 @@
 #define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
 #define HIT_SNIPPET "snippet(articles_fts, -1, char(2), char(3), '…', 20)"
 
-/* --dedupe: syndicated copies share a title; each group of matches with the
- * same title (case and outer spaces aside) shows only its first in the
- * chosen order, with the group's size.  Untitled articles are each their
- * own group. */
-#define COPY_KEY "coalesce(nullif(lower(trim(a.title)), ''), a.id)"
+/* --dedupe: syndicated copies share a title up to what syndication adds
+ * (nd_copy_key(), copykey.h); each group of matches with the same key shows
+ * only its first in the chosen order, with the group's size.  Untitled
+ * articles are each their own group.  The key is computed once per match,
+ * as a column (copy_key) of the matches, with the provider (cp) joined for
+ * it. */
+#define COPY_KEY "coalesce(nd_copy_key(a.title, cp.name, cp.domain), a.id) AS copy_key"
+#define COPY_PROVIDER " LEFT JOIN providers cp ON cp.id = a.provider_id"
 #define COPY_WINDOW(order) \
-	"row_number() OVER (PARTITION BY " COPY_KEY order ") AS nth," \
-	" count(*) OVER (PARTITION BY " COPY_KEY ") AS copies"
+	"row_number() OVER (PARTITION BY a.copy_key" order ") AS nth," \
+	" count(*) OVER (PARTITION BY a.copy_key) AS copies"
 
 /* The ranking: bm25 through nd_rank() (store_rank.c), with the column
  * weights of the rank option in schema/001_init.sql (store_internal.h; a
@@ -146,9 +149,9 @@
  * window definition), and each step is aliased `a` so the orders read as
  * everywhere else. */
 #define SEARCH_MATCH_DEDUPE(inner_order, page_order, outer_order, hits) \
-	"WITH matched AS (SELECT a.id AS id, a.title AS title, " RANK " AS rank," \
+	"WITH matched AS (SELECT a.id AS id, " COPY_KEY ", " RANK " AS rank," \
 	" a.is_archived AS is_archived, a.published_at AS published_at" \
-	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" \
+	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid" COPY_PROVIDER \
 	" WHERE articles_fts MATCH :match" SEARCH_FILTERS ")," \
 	" hits AS (SELECT a.id AS id, a.rank AS rank, a.is_archived AS is_archived," \
 	" a.published_at AS published_at," COPY_WINDOW(inner_order) " FROM matched a)," \
@@ -162,8 +165,9 @@
 	" WHERE 1" SEARCH_FILTERS
 
 #define SEARCH_FILTER_ONLY_DEDUPE(order) \
-	"WITH hits AS (SELECT a.id AS id, " COPY_WINDOW(order) \
-	" FROM articles a WHERE 1" SEARCH_FILTERS ")" \
+	"WITH matched AS (SELECT a.id AS id, a.published_at AS published_at, " COPY_KEY \
+	" FROM articles a" COPY_PROVIDER " WHERE 1" SEARCH_FILTERS ")," \
+	" hits AS (SELECT a.id AS id, " COPY_WINDOW(order) " FROM matched a)" \
 	" SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, hits.copies" \
 	" FROM hits JOIN articles a ON a.id = hits.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id WHERE hits.nth = 1" order
@@ -183,6 +187,13 @@
  * number above every one that export saw (no clock involved). */
 #define FEED_NEXT_SEQ "(SELECT coalesce(max(seq), 0) + 1 FROM _newsdb_feed)"
 #define FEED_NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+/* store_facets.c's columns: id, provider_id, published_at, type, topic_id */
+#define FACET_COLUMNS \
+	"a.id, a.provider_id, a.published_at," \
+	" CASE WHEN :with_type THEN (SELECT ft.type FROM articles ft WHERE ft.id = a.id) END," \
+	" fat.topic_id"
+#define FACET_TOPICS " LEFT JOIN article_topics fat ON :with_topics AND fat.article_id = a.id"
 
 const char *const store_sql[ST_COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT file",
@@ -483,4 +494,15 @@ const char *const store_sql[ST_COUNT] = {
 	 * again (mtime -1, as ST_SOURCE_MARK_STALE), by sources_by_status */
 	[ST_SOURCE_MARK_NOT_OK] =
 		"UPDATE sources SET mtime_ns = -1 WHERE status IN ('failed', 'skipped')",
+	/* every match of a search, once per topic when :with_topics (in a row,
+	 * article_topics read by its key), with what the facets and the
+	 * timeline count: provider and date from the narrow index, the type
+	 * from the row only when :with_type (store_facets.c) */
+	[ST_FACET_MATCH] =
+		"SELECT " FACET_COLUMNS " FROM articles_fts"
+		" JOIN articles a INDEXED BY articles_search_state ON a.id = articles_fts.rowid"
+		FACET_TOPICS " WHERE articles_fts MATCH :match" SEARCH_FILTERS,
+	[ST_FACET_FILTER] =
+		"SELECT " FACET_COLUMNS " FROM articles a" FACET_TOPICS " WHERE 1" SEARCH_FILTERS,
+	[ST_FACET_TOPIC_NAME] = "SELECT name FROM topics WHERE id = ?1",
 };

@@ -420,9 +420,9 @@ START_TEST(test_parse_filter_errors)
 		{ "topic:\" \"", "empty value for topic:" },
 		{ "since:", "empty value for since:" },
 		{ "until:2021-13",
-		  "cannot read date '2021-13' in until: (use YYYY, YYYY-MM or YYYY-MM-DD)" },
-		{ "since:yesterday",
-		  "cannot read date 'yesterday' in since: (use YYYY, YYYY-MM or YYYY-MM-DD)" },
+		  "cannot read date '2021-13' in until: (use YYYY, YYYY-MM, YYYY-MM-DD, Nd, Nw, Nm, Ny, today or yesterday)" },
+		{ "since:someday",
+		  "cannot read date 'someday' in since: (use YYYY, YYYY-MM, YYYY-MM-DD, Nd, Nw, Nm, Ny, today or yesterday)" },
 		{ "-provider:example.com", "provider: filters cannot be excluded with '-'" },
 	};
 	for (size_t i = 0; i < LEN(t); i++) {
@@ -456,7 +456,7 @@ START_TEST(test_add_filter)
 
 	ck_assert_int_eq(nd_query_add_filter(&q, "until", "2021-02-29", &err), -1);
 	ck_assert_str_eq(err.msg,
-			 "cannot read date '2021-02-29' in until: (use YYYY, YYYY-MM or YYYY-MM-DD)");
+			 "cannot read date '2021-02-29' in until: (use YYYY, YYYY-MM, YYYY-MM-DD, Nd, Nw, Nm, Ny, today or yesterday)");
 	ck_assert_int_eq(nd_query_add_filter(&q, "provider", "", &err), -1);
 	ck_assert_str_eq(err.msg, "empty value for provider:");
 	ck_assert_int_eq(nd_query_add_filter(&q, "colour", "red", &err), -1);

@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+Suite *make_civil_suite(void);
+Suite *make_copykey_suite(void);
 Suite *make_emit_suite(void);
 Suite *make_escape_suite(void);
 Suite *make_frontmatter_suite(void);
