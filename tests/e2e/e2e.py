@@ -156,5 +156,34 @@ def front_matter_value(text, key):
     return v or None
 
 
+class SharedDbTest(NewsdbTest):
+    """A database imported once for the class (make_shared, then
+    import_shared, from its setUpClass); each test still gets its own
+    folder."""
+
+    @classmethod
+    def make_shared(cls, prefix):
+        cls.shared = tempfile.mkdtemp(prefix=prefix)
+        cls.shared_db = os.path.join(cls.shared, "news.db")
+
+    @classmethod
+    def import_shared(cls, paths, env=None, code=0):
+        if env is None:
+            env = dict(os.environ, NO_COLOR="1")
+            env.pop("NEWSDB_DB", None)
+        p = subprocess.run([*WRAPPER, BIN, "--db", cls.shared_db, "import", *paths], env=env,
+                           capture_output=True, cwd=cls.shared)
+        if p.returncode != code:
+            raise RuntimeError(f"import failed: exit {p.returncode}\n{p.stderr.decode()}")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.shared, ignore_errors=True)
+
+    def setUp(self):
+        super().setUp()
+        self.db = self.shared_db
+
+
 def main():
     unittest.main(verbosity=2)

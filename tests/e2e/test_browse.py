@@ -10,11 +10,8 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 
-from e2e import (BIN, CORPUS, DATA, SEEDS, WRAPPER, NewsdbTest, canonical_url, front_matter_value,
-                 main)
+from e2e import CORPUS, DATA, SEEDS, SharedDbTest, canonical_url, front_matter_value, main
 
 SEED_FILE = os.path.join(SEEDS, "000_a479abb3854902df.txt")
 
@@ -54,14 +51,13 @@ def unquote(v):
     return v
 
 
-class SharedDb(NewsdbTest):
+class SharedDb(SharedDbTest):
     IMPORT = ()
     WITH_BROKEN = False
 
     @classmethod
     def setUpClass(cls):
-        cls.shared = tempfile.mkdtemp(prefix="newsdb-e2e-browse-")
-        cls.shared_db = os.path.join(cls.shared, "news.db")
+        cls.make_shared("newsdb-e2e-browse-")
         paths = list(cls.IMPORT)
         cls.broken_dir = os.path.join(cls.shared, "broken")
         if cls.WITH_BROKEN:
@@ -70,20 +66,7 @@ class SharedDb(NewsdbTest):
                 with open(os.path.join(cls.broken_dir, name), "w", encoding="utf-8") as f:
                     f.write(text)
             paths.append(cls.broken_dir)
-        env = dict(os.environ, NO_COLOR="1")
-        env.pop("NEWSDB_DB", None)
-        p = subprocess.run([*WRAPPER, BIN, "--db", cls.shared_db, "import", *paths],
-                           env=env, capture_output=True, cwd=cls.shared)
-        if p.returncode != (1 if cls.WITH_BROKEN else 0):
-            raise RuntimeError(f"import: exit {p.returncode}\n{p.stderr.decode()}")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared, ignore_errors=True)
-
-    def setUp(self):
-        super().setUp()
-        self.db = self.shared_db
+        cls.import_shared(paths, code=1 if cls.WITH_BROKEN else 0)
 
     def id_of(self, url):
         return self.one("SELECT id FROM articles WHERE url = ?", (url,))

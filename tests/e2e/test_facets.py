@@ -11,12 +11,9 @@ import datetime
 import io
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 
 from copykey import copy_key
-from e2e import BIN, CORPUS, DATA, SEEDS, WRAPPER, NewsdbTest, main, run_on_pty
+from e2e import BIN, CORPUS, DATA, SEEDS, WRAPPER, NewsdbTest, SharedDbTest, main, run_on_pty
 
 NOW = "2022-02-20T12:00:00Z"   # NEWSDB_NOW for the relative dates
 
@@ -38,23 +35,11 @@ def day(text):
     return datetime.date.fromisoformat(text[:10])
 
 
-class FacetDb(NewsdbTest):
+class FacetDb(SharedDbTest):
     @classmethod
     def setUpClass(cls):
-        cls.shared = tempfile.mkdtemp(prefix="newsdb-e2e-facets-")
-        cls.shared_db = os.path.join(cls.shared, "news.db")
-        p = subprocess.run([*WRAPPER, BIN, "--db", cls.shared_db, "import", SEEDS, CORPUS, DATA],
-                           capture_output=True, cwd=cls.shared)
-        if p.returncode != 0:
-            raise RuntimeError(f"import failed: exit {p.returncode}\n{p.stderr.decode()}")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared, ignore_errors=True)
-
-    def setUp(self):
-        super().setUp()
-        self.db = self.shared_db
+        cls.make_shared("newsdb-e2e-facets-")
+        cls.import_shared([SEEDS, CORPUS, DATA], env=dict(os.environ))
 
     def matches(self, fts, where):
         """The matches' ids by SQL: FTS5 MATCH and the filter."""

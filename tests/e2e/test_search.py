@@ -11,13 +11,11 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 import unicodedata
 
 from copykey import copy_key
-from e2e import (BIN, CORPUS, DATA, SEEDS, WRAPPER, NewsdbTest, front_matter_value, main,
+from e2e import (BIN, CORPUS, DATA, SEEDS, WRAPPER, SharedDbTest, front_matter_value, main,
                  run_on_pty)
 
 SEED_URL = "https://siliconangle.com/2021/12/29/chinas-largest-ai-firm-sensetime-raises-700m-hong-kong-ipo/"
@@ -89,31 +87,18 @@ def run_env(no_color=None):
     return env
 
 
-class SearchDb(NewsdbTest):
+class SearchDb(SharedDbTest):
     """A database imported once for the class; each test still gets its own folder."""
 
     @classmethod
     def setUpClass(cls):
-        cls.shared = tempfile.mkdtemp(prefix="newsdb-e2e-search-")
+        cls.make_shared("newsdb-e2e-search-")
         cls.fixture_dir = os.path.join(cls.shared, "fixtures")
         os.mkdir(cls.fixture_dir)
         for name, text in FIXTURES.items():
             with open(os.path.join(cls.fixture_dir, name), "w", encoding="utf-8") as f:
                 f.write(text)
-        cls.shared_db = os.path.join(cls.shared, "news.db")
-        env = run_env("1")
-        p = subprocess.run([*WRAPPER, BIN, "--db", cls.shared_db, "import", SEEDS, CORPUS, DATA,
-                            cls.fixture_dir], env=env, capture_output=True, cwd=cls.shared)
-        if p.returncode != 0:
-            raise RuntimeError(f"import failed: exit {p.returncode}\n{p.stderr.decode()}")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared, ignore_errors=True)
-
-    def setUp(self):
-        super().setUp()
-        self.db = self.shared_db
+        cls.import_shared([SEEDS, CORPUS, DATA, cls.fixture_dir], env=run_env("1"))
 
     # --- helpers -----------------------------------------------------------
 
