@@ -1,6 +1,7 @@
 /* buf.c: growable strings and checked allocation. */
 #include "buf.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,7 @@ static void grow(struct nd_buf *b, size_t extra)
 
 void nd_buf_add(struct nd_buf *b, const void *data, size_t len)
 {
+	assert(b && (data || !len));
 	grow(b, len);
 	if (len)
 		memcpy(b->data + b->len, data, len);
@@ -70,6 +72,7 @@ void nd_buf_add(struct nd_buf *b, const void *data, size_t len)
 
 void nd_buf_adds(struct nd_buf *b, const char *s)
 {
+	assert(s);
 	nd_buf_add(b, s, strlen(s));
 }
 

@@ -1,6 +1,6 @@
 /*
  * buf.h: a growable byte string, always NUL-terminated.  Allocation failure
- * aborts through nd_xalloc_fail(): an indexer that runs out of memory cannot
+ * prints one line and aborts (buf.c's alloc_fail()): an indexer that runs out of memory cannot
  * do anything useful, and every caller checking would hide the real logic.
  */
 #ifndef ND_BUF_H

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "error.h"
 #include "json.h"
 #include "normalize.h"
 
@@ -184,7 +185,7 @@ static void w_begin(struct writer *w, bool seq, bool flow)
 	struct frame *parent = top(w);
 	flow = flow || !w->yaml || (parent && parent->flow);
 	if (w->depth == WRITER_MAX_DEPTH)
-		abort(); /* bounded by JSON_MAX_DEPTH: a bug, not an input */
+		BUG("writer nested deeper than %d", WRITER_MAX_DEPTH); /* JSON_MAX_DEPTH bounds the input */
 	begin_value(w, !flow);
 	struct frame *f = &w->stack[w->depth++];
 	*f = (struct frame){

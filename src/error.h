@@ -20,4 +20,13 @@ int nd_error_set(struct nd_error *err, int line, int col, const char *fmt, ...)
 
 void nd_error_clear(struct nd_error *err);
 
+/* A state the code rules out was reached: a bug in newsdb, never a problem
+ * of the input, which gets an nd_error.  Prints "newsdb: BUG: file:line:
+ * message" on stderr and aborts (a core dump for the debugger), as git's
+ * BUG(); the one place the engine writes to stderr, since nothing can be
+ * returned from a state that should not exist. */
+#define BUG(...) nd_bug(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void nd_bug(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

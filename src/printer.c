@@ -7,11 +7,13 @@
  */
 #include "printer.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "error.h"
 #include "json.h"
 
 #define MAX_DEPTH 32
@@ -178,8 +180,9 @@ static void scalar(struct nd_printer *p, const char *json, const char *plain)
 
 static void open_container(struct nd_printer *p, char opener, char closer)
 {
+	assert(p);
 	if (p->depth >= MAX_DEPTH)
-		abort(); /* a programming error: no output nests this deep */
+		BUG("output nested deeper than %d", MAX_DEPTH); /* no command nests this deep */
 	bool json = writes_json(p);
 	if (json) {
 		json_sep(p);
@@ -207,6 +210,7 @@ void nd_printer_begin_map(struct nd_printer *p)
 
 void nd_printer_end(struct nd_printer *p)
 {
+	assert(p);
 	if (p->depth == 0)
 		return;
 	p->depth--;
@@ -223,6 +227,7 @@ void nd_printer_end(struct nd_printer *p)
 
 void nd_printer_key(struct nd_printer *p, const char *key)
 {
+	assert(p && key);
 	if (tabular(p) && p->depth == 2) {
 		if (!p->header_done)
 			add_field(p, &p->header, p->n_header++, key);

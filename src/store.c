@@ -1,9 +1,11 @@
 /*
  * store.c: opening the database, schema migrations, transactions and the
- * statement cache.  Writing articles is store_write.c, reading store_search.c.
+ * statement cache.  Writing articles is store_write.c, reading them
+ * store_read.c, searching store_search.c.
  */
 #include "store_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,7 @@ int store_fail(struct nd_store *s, struct nd_error *err, const char *doing)
 int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
 		 const char *doing)
 {
+	assert(s && st && doing);
 	int status = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, doing);
 	sqlite3_reset(st);
 	return status;
@@ -82,6 +85,7 @@ int store_column_flag(sqlite3_stmt *st, int k)
 
 sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err)
 {
+	assert(s && s->db && (int)id >= 0 && id < ST_COUNT);
 	sqlite3_stmt *st = s->stmts[id];
 	if (st) {
 		sqlite3_reset(st);
@@ -215,6 +219,7 @@ int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err)
 int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mode,
 		  struct nd_error *err)
 {
+	assert(out && path);
 	*out = NULL;
 	struct stat st;
 	if (mode == ND_STORE_READ && stat(path, &st) != 0) {
