@@ -15,6 +15,7 @@
 
 #include "json.h"
 #include "normalize.h"
+#include "utf8.h"
 
 /* Conversion state for one article (top level or a related item). */
 struct conv {
@@ -90,7 +91,7 @@ static int get_text(struct conv *c, const char *name, const struct nd_node *v, c
 				    "%s is too long (%zu bytes; the limit is %u)", name, v->len,
 				    ND_ARTICLE_MAX_TEXT);
 	}
-	if (!nd_norm_utf8_valid(v->text, v->len)) {
+	if (!nd_utf8_valid(v->text, v->len)) {
 		c->failed = 1;
 		return nd_error_set(c->err, v->line, v->col, "%s is not valid UTF-8", name);
 	}
@@ -672,7 +673,7 @@ int nd_article_from_frontmatter(struct nd_article *a, const struct nd_frontmatte
 			return nd_error_set(err, fm->body_line, 1,
 					    "body is too long (%zu bytes; the limit is %u)", n,
 					    ND_ARTICLE_MAX_TEXT);
-		if (!nd_norm_utf8_valid(fm->body, n))
+		if (!nd_utf8_valid(fm->body, n))
 			return nd_error_set(err, fm->body_line, 1,
 					    "body is not valid UTF-8 text");
 		/* a body of blank lines is no body */

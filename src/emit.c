@@ -17,6 +17,7 @@
 #include "error.h"
 #include "json.h"
 #include "normalize.h"
+#include "utf8.h"
 
 /* ---- the writer ---- */
 
@@ -45,42 +46,6 @@ static struct frame *top(struct writer *w)
 	return w->depth ? &w->stack[w->depth - 1] : NULL;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes) with *cp its code
- * point, or 0 when it is not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	uint32_t v = s[0] & (0x7f >> len);
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[k] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /*
  * A YAML double-quoted scalar.  Escaped: what a double-quoted scalar cannot
  * hold (" and \), what libyaml would fold or reject as not printable (line
@@ -93,7 +58,7 @@ static void yaml_add_string(struct nd_buf *b, const char *s, size_t len)
 	nd_buf_addc(b, '"');
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
+		size_t n = nd_utf8_decode(s + i, s + len, &cp);
 		if (n == 0) {
 			nd_buf_adds(b, "\xef\xbf\xbd");
 			i++;
@@ -244,231 +209,37 @@ static void w_key(struct writer *w, const char *key, size_t len)
 	f->first = false;
 }
 
-/* ---- extra: a minimal JSON reader ---- */
+/* ---- extra: its members written through the writer ---- */
 
-/* s->p never moves past the text's NUL, whatever the input. */
-struct jscan {
-	const char *p; /* NUL-terminated text */
-	int depth;
-	bool bad;
+static void on_begin(void *ctx, bool seq)
+{
+	w_begin(ctx, seq, true);
+}
+
+static void on_end(void *ctx)
+{
+	w_end(ctx);
+}
+
+static void on_key(void *ctx, int depth, const char *key, size_t len)
+{
+	(void)depth;
+	w_key(ctx, key, len);
+}
+
+static void on_string(void *ctx, const char *s, size_t len)
+{
+	w_string(ctx, s, len);
+}
+
+static void on_plain(void *ctx, const char *text, size_t len)
+{
+	w_plain(ctx, text, len);
+}
+
+static const struct nd_json_events write_members = {
+	on_begin, on_end, on_key, on_string, on_plain,
 };
-
-static void skip_ws(struct jscan *s)
-{
-	while (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')
-		s->p++;
-}
-
-static bool accept(struct jscan *s, char c)
-{
-	if (*s->p != c)
-		return false;
-	s->p++;
-	return true;
-}
-
-static int hex4(const char *p)
-{
-	int v = 0;
-	for (int k = 0; k < 4; k++) {
-		char c = p[k];
-		int d = c >= '0' && c <= '9'   ? c - '0'
-			: c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10
-					       : -1;
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-static void add_utf8(struct nd_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	nd_buf_add(b, u, n);
-}
-
-/* A JSON string at s->p, decoded into out (reset first).  A lone surrogate
- * escape becomes U+FFFD. */
-static void json_string(struct jscan *s, struct nd_buf *out)
-{
-	static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
-	nd_buf_reset(out);
-	nd_buf_add(out, "", 0); /* data is never NULL, even for "" */
-	if (!accept(s, '"')) {
-		s->bad = true;
-		return;
-	}
-	while (*s->p != '"') {
-		unsigned char c = (unsigned char)*s->p;
-		if (c < 0x20) { /* includes the end of the text */
-			s->bad = true;
-			return;
-		}
-		s->p++;
-		if (c != '\\') {
-			nd_buf_addc(out, (char)c);
-			continue;
-		}
-		const char *e = *s->p ? strchr(simple, *s->p) : NULL;
-		if (e && (e - simple) % 2 == 0) {
-			nd_buf_addc(out, e[1]);
-			s->p++;
-			continue;
-		}
-		int u = *s->p == 'u' ? hex4(s->p + 1) : -1;
-		if (u < 0) {
-			s->bad = true;
-			return;
-		}
-		s->p += 5;
-		uint32_t cp = (uint32_t)u;
-		if (cp >= 0xd800 && cp <= 0xdbff && s->p[0] == '\\' && s->p[1] == 'u') {
-			int lo = hex4(s->p + 2);
-			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
-				s->p += 6;
-			}
-		}
-		add_utf8(out, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
-	}
-	s->p++;
-}
-
-/* Length of the JSON number or literal (true, false, null) at p, or 0. */
-static size_t json_token(const char *p)
-{
-	static const char *const literals[] = { "true", "false", "null" };
-	for (size_t k = 0; k < 3; k++)
-		if (!strncmp(p, literals[k], strlen(literals[k])))
-			return strlen(literals[k]);
-	const char *q = p + (*p == '-');
-	size_t digits = strspn(q, "0123456789");
-	if (!digits || (q[0] == '0' && digits > 1))
-		return 0;
-	q += digits;
-	if (*q == '.') {
-		if (!(digits = strspn(++q, "0123456789")))
-			return 0;
-		q += digits;
-	}
-	if (*q == 'e' || *q == 'E') {
-		q++;
-		q += *q == '+' || *q == '-';
-		if (!(digits = strspn(q, "0123456789")))
-			return 0;
-		q += digits;
-	}
-	return (size_t)(q - p);
-}
-
-static void json_value(struct jscan *s, struct writer *w, struct nd_buf *scratch);
-
-/*
- * The array or object at s->p, written through w when w is not NULL (as a
- * flow container when `wrap`, else its members go into the mapping that is
- * open).  on_key, when not NULL, sees each key of an object.
- */
-static void json_container(struct jscan *s, struct writer *w, bool wrap, struct nd_buf *scratch,
-			   void (*on_key)(const char *key, void *ctx), void *ctx)
-{
-	bool seq = *s->p++ == '[';
-	char close = seq ? ']' : '}';
-	if (w && wrap)
-		w_begin(w, seq, true);
-	skip_ws(s);
-	bool more = !accept(s, close);
-	while (more && !s->bad) {
-		if (!seq) {
-			skip_ws(s);
-			json_string(s, scratch);
-			skip_ws(s);
-			if (s->bad || !accept(s, ':')) {
-				s->bad = true;
-				break;
-			}
-			if (on_key)
-				on_key(scratch->data, ctx);
-			if (w)
-				w_key(w, scratch->data, scratch->len);
-		}
-		json_value(s, w, scratch);
-		skip_ws(s);
-		more = accept(s, ',');
-		if (!more && !accept(s, close))
-			s->bad = true;
-	}
-	if (w && wrap)
-		w_end(w);
-}
-
-static void json_value(struct jscan *s, struct writer *w, struct nd_buf *scratch)
-{
-	skip_ws(s);
-	if (s->bad)
-		return;
-	if (*s->p == '{' || *s->p == '[') {
-		if (s->depth == JSON_MAX_DEPTH) {
-			s->bad = true;
-			return;
-		}
-		s->depth++;
-		json_container(s, w, true, scratch, NULL, NULL);
-		s->depth--;
-	} else if (*s->p == '"') {
-		json_string(s, scratch);
-		if (w && !s->bad)
-			w_string(w, scratch->data, scratch->len);
-	} else {
-		size_t n = json_token(s->p);
-		if (!n)
-			s->bad = true;
-		else if (w)
-			w_plain(w, s->p, n);
-		s->p += n;
-	}
-}
-
-/*
- * Walks `extra` (a JSON object text): with w NULL only checks it and shows
- * each top-level key to on_key; else writes its members into the open
- * mapping.  Returns false when it is not a JSON object.
- */
-static bool walk_extra(const char *extra, struct writer *w,
-		       void (*on_key)(const char *key, void *ctx), void *ctx)
-{
-	struct jscan s = { .p = extra };
-	struct nd_buf scratch = ND_BUF_INIT;
-	skip_ws(&s);
-	if (*s.p == '{')
-		json_container(&s, w, false, &scratch, on_key, ctx);
-	else
-		s.bad = true;
-	skip_ws(&s);
-	nd_buf_release(&scratch);
-	return !s.bad && !*s.p;
-}
 
 /* ---- the article ---- */
 
@@ -502,9 +273,12 @@ static const enum field related_order[] = {
 	F_TOPICS, F_IMAGES,
 };
 
-static void mark_field(const char *key, void *ctx)
+static void mark_field(void *ctx, int depth, const char *key, size_t len)
 {
+	(void)len;
 	unsigned *mask = ctx;
+	if (depth != 1)
+		return; /* only extra's own keys stand for fields */
 	for (int f = 0; f < N_FIELDS; f++)
 		if (!strcmp(key, field_names[f]))
 			*mask |= 1u << f;
@@ -663,14 +437,15 @@ static void emit_article(struct writer *w, const struct nd_article *a, const enu
 			 size_t n_order, bool with_body)
 {
 	unsigned in_extra = 0;
-	bool extra_ok = a->extra && walk_extra(a->extra, NULL, mark_field, &in_extra);
+	const struct nd_json_events mark = { .key = mark_field };
+	bool extra_ok = a->extra && nd_json_read_members(a->extra, JSON_MAX_DEPTH, &mark, &in_extra);
 	if (!extra_ok)
 		in_extra = 0;
 	for (size_t k = 0; k < n_order; k++)
 		if (!(in_extra & (1u << order[k])))
 			emit_field(w, a, order[k], with_body);
 	if (extra_ok)
-		walk_extra(a->extra, w, NULL, NULL);
+		nd_json_read_members(a->extra, JSON_MAX_DEPTH, &write_members, w);
 }
 
 void nd_emit_frontmatter(const struct nd_article *a, struct nd_buf *out)

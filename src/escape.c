@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "normalize.h"
+#include "utf8.h"
 
 /* Code points a terminal acts on beyond the C0 range: C1 controls (0x9B is
  * CSI on terminals that take 8-bit controls) and the bidi controls that
@@ -34,7 +34,7 @@ void nd_escape_terminal(struct nd_buf *out, const char *s, size_t len)
 		} else if (c < 0x80) {
 			nd_buf_addc(out, (char)c);
 			s++;
-		} else if ((n = nd_norm_utf8_decode(s, e, &cp)) == 0) {
+		} else if ((n = nd_utf8_decode(s, e, &cp)) == 0) {
 			nd_buf_addf(out, "\\x%02x", c);
 			s++;
 		} else if (unsafe_code_point(cp)) {

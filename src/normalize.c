@@ -5,6 +5,7 @@
  * the same text into the same identity.
  */
 #include "normalize.h"
+#include "utf8.h"
 
 #include "buf.h"
 
@@ -60,54 +61,11 @@ static const char *find_any(const char *p, const char *e, const char *set)
 	return p;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (p < e) with its code point
- * in *cp, or 0 when the bytes there are not one.
- */
-static size_t utf8_decode(const char *p, const char *e, uint32_t *cp)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the 2nd byte */
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		if (s[0] == 0xE0)
-			lo = 0xA0; /* overlong */
-		else if (s[0] == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		if (s[0] == 0xF0)
-			lo = 0x90; /* overlong */
-		else if (s[0] == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	if ((size_t)(e - p) < n || s[1] < lo || s[1] > hi)
-		return 0;
-	uint32_t v = s[0] & (0x7F >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	*cp = v;
-	return n;
-}
-
 /* Bytes to step over at p: a whole character, or one stray byte. */
 static size_t unit_len(const char *p, const char *e)
 {
 	uint32_t cp;
-	size_t n = utf8_decode(p, e, &cp);
+	size_t n = nd_utf8_decode(p, e, &cp);
 	return n ? n : 1;
 }
 
@@ -123,7 +81,7 @@ static bool is_white(uint32_t cp)
 static size_t space_len(const char *p, const char *e)
 {
 	uint32_t cp;
-	size_t n = p < e ? utf8_decode(p, e, &cp) : 0;
+	size_t n = p < e ? nd_utf8_decode(p, e, &cp) : 0;
 	return n && is_white(cp) ? n : 0;
 }
 
@@ -160,7 +118,7 @@ static bool has_bad_char(const char *p, const char *e, bool space_ok)
 {
 	while (p < e) {
 		uint32_t cp;
-		size_t n = utf8_decode(p, e, &cp);
+		size_t n = nd_utf8_decode(p, e, &cp);
 		if (n && !(space_ok && cp == ' ') &&
 		    (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || is_white(cp)))
 			return true;
@@ -442,17 +400,6 @@ static uint32_t fold(uint32_t cp)
 	return cp;
 }
 
-/* Encodes cp, which fold() keeps below U+0800. */
-static void add_utf8(struct nd_buf *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		nd_buf_addc(out, (char)cp);
-	} else {
-		nd_buf_addc(out, (char)(0xC0 | (cp >> 6)));
-		nd_buf_addc(out, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 char *nd_norm_key(const char *s)
 {
 	char *spaced = nd_norm_space(s);
@@ -463,10 +410,10 @@ char *nd_norm_key(const char *s)
 	const char *p = spaced, *e = spaced + strlen(spaced);
 	while (p < e) {
 		uint32_t cp = 0; /* stays 0 for a stray byte, which fold() keeps */
-		size_t n = utf8_decode(p, e, &cp);
+		size_t n = nd_utf8_decode(p, e, &cp);
 		uint32_t lc = fold(cp);
 		if (lc != cp)
-			add_utf8(&out, lc);
+			nd_utf8_add(&out, lc);
 		else
 			nd_buf_add(&out, p, n ? n : 1);
 		p += n ? n : 1;
@@ -814,7 +761,7 @@ bool nd_norm_has_cjk(const char *s)
 
 	while (s < e) {
 		uint32_t cp;
-		size_t n = utf8_decode(s, e, &cp);
+		size_t n = nd_utf8_decode(s, e, &cp);
 		if (n && is_cjk(cp))
 			return true;
 		s += n ? n : 1;
@@ -822,22 +769,3 @@ bool nd_norm_has_cjk(const char *s)
 	return false;
 }
 
-bool nd_norm_utf8_valid(const char *s, size_t len)
-{
-	if (!len)
-		return true; /* s may be NULL then */
-	const char *e = s + len;
-	while (s < e) {
-		uint32_t cp;
-		size_t n = utf8_decode(s, e, &cp);
-		if (!n)
-			return false;
-		s += n;
-	}
-	return true;
-}
-
-size_t nd_norm_utf8_decode(const char *p, const char *e, uint32_t *cp)
-{
-	return utf8_decode(p, e, cp);
-}

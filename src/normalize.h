@@ -81,11 +81,5 @@ int nd_norm_real(const char *text, double *out);
  * between words (Han, Hiragana, Katakana, Hangul, CJK punctuation excluded). */
 bool nd_norm_has_cjk(const char *s);
 
-/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-bool nd_norm_utf8_valid(const char *s, size_t len);
-
-/* Length of the well-formed UTF-8 sequence at p (p < e), its code point in
- * *cp; 0 when the bytes there are not one. */
-size_t nd_norm_utf8_decode(const char *p, const char *e, uint32_t *cp);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * store.c: opening the database, schema migrations, transactions and the
- * statement cache.  Writing articles is store_write.c, reading them
+ * store.c: opening and closing the database, schema migrations and
+ * transactions (the statement cache is store_stmt.c).  Writing articles is store_write.c, reading them
  * store_read.c, searching store_search.c.
  */
 #include "store_internal.h"
@@ -17,89 +17,6 @@
 #include "schema.h"
 
 #define BUSY_TIMEOUT_MS 10000
-
-int store_fail(struct nd_store *s, struct nd_error *err, const char *doing)
-{
-	int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(code);
-	int primary = code & 0xff;
-	switch (primary) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		nd_error_set(err, 0, 0, "%s: the database is locked by another newsdb process", doing);
-		return ND_STORE_BUSY;
-	case SQLITE_FULL:
-		nd_error_set(err, 0, 0, "%s: the disk holding '%s' is full (%s)", doing,
-			     sqlite3_db_filename(s->db, "main"), msg);
-		return ND_STORE_FULL;
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_CANTOPEN:
-		nd_error_set(err, 0, 0, "%s: the database '%s' cannot be written (%s)", doing,
-			     s && s->db ? sqlite3_db_filename(s->db, "main") : "?", msg);
-		return ND_STORE_READONLY;
-	default:
-		nd_error_set(err, 0, 0, "%s: %s", doing, msg);
-		return ND_STORE_ERROR;
-	}
-}
-
-int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
-		 const char *doing)
-{
-	assert(s && st && doing);
-	int status = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, doing);
-	sqlite3_reset(st);
-	return status;
-}
-
-int store_varint(const unsigned char *p, int n, int64_t *out)
-{
-	uint64_t v = 0;
-	int i = 0;
-	bool more = true;
-	for (; more && i < 8 && i < n; i++) {
-		v = (v << 7) | (p[i] & 0x7f);
-		more = p[i] & 0x80;
-	}
-	if (more && i < n)
-		v = (v << 8) | p[i++];
-	else if (more)
-		return 0;
-	*out = (int64_t)v;
-	return i;
-}
-
-int64_t store_varint_sum(const unsigned char *p, int n)
-{
-	int64_t sum = 0, v;
-	for (int used; n > 0 && (used = store_varint(p, n, &v)) > 0; p += used, n -= used)
-		sum += v;
-	return sum;
-}
-
-int store_column_flag(sqlite3_stmt *st, int k)
-{
-	return sqlite3_column_type(st, k) == SQLITE_NULL ? -1 : sqlite3_column_int(st, k) != 0;
-}
-
-sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err)
-{
-	assert(s && s->db && (int)id >= 0 && id < ST_COUNT);
-	sqlite3_stmt *st = s->stmts[id];
-	if (st) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		return st;
-	}
-	if (sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-	    SQLITE_OK) {
-		store_fail(s, err, "cannot prepare a statement");
-		return NULL;
-	}
-	s->stmts[id] = st;
-	return st;
-}
 
 static int exec(struct nd_store *s, const char *sql, struct nd_error *err, const char *doing)
 {
@@ -404,7 +321,7 @@ void nd_store_rollback(struct nd_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	store_sources_written(s);
+	s->sources_writes++; /* what the sources cache read in it may be undone */
 	store_terms_forget(s);
 	schema_triggers(s, 1);
 }

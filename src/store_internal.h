@@ -57,12 +57,14 @@ struct nd_store {
 	enum nd_store_mode mode;
 	sqlite3_stmt *stmts[ST_COUNT];
 	struct source_cache *sources; /* store_sources.c */
+	/* bumped by each run of a statement that writes sources and by each
+	 * rollback (store_stmt.c, store.c): the sources cache's rows read at
+	 * another count are stale */
+	uint64_t sources_writes;
 	struct term_session *terms;   /* store_terms.c */
 };
 
-/* store_sources.c: every write to sources calls store_sources_written, so
- * what was read of them before is looked up again; release frees it. */
-void store_sources_written(struct nd_store *s);
+/* store_sources.c: frees the sources cache (nd_store_close). */
 void store_sources_release(struct nd_store *s);
 
 /* The cached statement, reset and with bindings cleared, or NULL with err
@@ -209,6 +211,24 @@ int store_fail(struct nd_store *s, struct nd_error *err, const char *doing);
  * SQLITE_DONE, else the error (read before the reset). */
 int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
 		 const char *doing);
+
+/* The one-row lookups, written once: runs st (its parameters bound) to its
+ * first row.  Returns 1 with the row there to read (then store_done(st)), 0
+ * when there is none, or a negative ND_STORE_* status with err saying
+ * `doing`; on 0 and on an error st is reset already. */
+int store_first_row(struct nd_store *s, sqlite3_stmt *st, struct nd_error *err,
+		    const char *doing);
+
+/* store_first_row of the cached statement `which` with ?1 bound to text
+ * (not copied: it must live until store_done) or to id; *out is the
+ * statement whenever it could be prepared. */
+int store_lookup_text(struct nd_store *s, enum stmt_id which, const char *text,
+		      sqlite3_stmt **out, struct nd_error *err, const char *doing);
+int store_lookup_id(struct nd_store *s, enum stmt_id which, int64_t id, sqlite3_stmt **out,
+		    struct nd_error *err, const char *doing);
+
+/* Ends the read of the row store_first_row found; ND_STORE_OK. */
+int store_done(sqlite3_stmt *st);
 
 /* A 0/1 column as 0 or 1, NULL as -1. */
 int store_column_flag(sqlite3_stmt *st, int k);

@@ -83,18 +83,16 @@ struct word_list {
 static int word_lookup(struct nd_store *s, const char *word, struct word_list *w,
 		       struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_TERM_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	w->has = rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL;
+	*w = (struct word_list){ .has = false };
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_TERM_GET, word, &st, err, "search failed");
+	w->has = rc == 1 && sqlite3_column_type(st, 2) != SQLITE_NULL;
 	if (w->has) {
 		w->id = sqlite3_column_int64(st, 0);
 		w->docs = sqlite3_column_int64(st, 1);
 		w->bound = sqlite3_column_double(st, 2);
 	}
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err, "search failed");
+	return rc == 1 ? store_done(st) : rc;
 }
 
 /* The list's rows, scored as bm25 scores them, best first. */

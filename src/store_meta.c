@@ -15,21 +15,20 @@ int nd_store_rules_update(struct nd_store *s, int64_t version, int64_t *marked,
 			  struct nd_error *err)
 {
 	*marked = -1;
-	sqlite3_stmt *st = store_stmt(s, ST_META_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, RULES_KEY, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	/* a value of another type (someone's hand edit) is another version too */
-	bool same = rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
-		    sqlite3_column_int64(st, 0) == version;
-	if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE; /* key is the primary key: one row at most */
-	if ((rc = store_finish(s, st, rc, err, "cannot read the rules version")) || same)
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_META_GET, RULES_KEY, &st, err,
+				   "cannot read the rules version");
+	if (rc < 0)
 		return rc;
+	/* a value of another type (someone's hand edit) is another version too */
+	bool same = rc == 1 && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+		    sqlite3_column_int64(st, 0) == version;
+	if (rc == 1)
+		store_done(st); /* key is the primary key: one row at most */
+	if (same)
+		return ND_STORE_OK;
 	if (!(st = store_stmt(s, ST_SOURCE_MARK_NOT_OK, err)))
 		return ND_STORE_ERROR;
-	store_sources_written(s);
 	if ((rc = store_finish(s, st, sqlite3_step(st), err, "cannot update sources")))
 		return rc;
 	*marked = sqlite3_changes64(s->db);
@@ -42,15 +41,11 @@ int nd_store_rules_update(struct nd_store *s, int64_t version, int64_t *marked,
 
 int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_META_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_META_GET, key, &st, err, "cannot read the ranking tables");
+	if (rc == 1)
 		*out = sqlite3_column_double(st, 0);
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-			    "cannot read the ranking tables");
+	return rc == 1 ? store_done(st) : rc;
 }
 
 int store_meta_put(struct nd_store *s, const char *key, const char *text, double real,
@@ -69,13 +64,10 @@ int store_meta_put(struct nd_store *s, const char *key, const char *text, double
 
 int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_META_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, "rank_state", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*ready = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_META_GET, "rank_state", &st, err,
+				   "cannot read the ranking tables");
+	*ready = rc == 1 && sqlite3_column_text(st, 0) &&
 		 !strcmp((const char *)sqlite3_column_text(st, 0), "ready");
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-			    "cannot read the ranking tables");
+	return rc == 1 ? store_done(st) : rc;
 }

@@ -94,7 +94,6 @@ int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, nd_path_fn r
 			break;
 		}
 		sqlite3_bind_text(st, 1, paths[k], -1, SQLITE_STATIC);
-		store_sources_written(s);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			articles[k] = sqlite3_column_int64(st, 0);
 		rc = rc == SQLITE_DONE ? ND_STORE_OK : store_fail(s, err, "cannot prune");

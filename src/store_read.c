@@ -62,21 +62,16 @@ static int load_images(struct nd_store *s, enum stmt_id id, int64_t owner,
 static int load_provider(struct nd_store *s, int64_t id, struct nd_provider **out,
 			 struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_READ_PROVIDER, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		struct nd_provider *p = nd_xcalloc(1, sizeof(*p));
-		p->name = column_text(st, 0);
-		p->domain = column_text(st, 1);
-		p->name_key = column_text(st, 2);
-		*out = p;
-		rc = SQLITE_DONE;
-	}
-	if ((rc = store_finish(s, st, rc, err, "cannot read providers")) || !*out)
+	sqlite3_stmt *st;
+	int rc = store_lookup_id(s, ST_READ_PROVIDER, id, &st, err, "cannot read providers");
+	if (rc != 1)
 		return rc;
+	struct nd_provider *p = nd_xcalloc(1, sizeof(*p));
+	p->name = column_text(st, 0);
+	p->domain = column_text(st, 1);
+	p->name_key = column_text(st, 2);
+	*out = p;
+	store_done(st);
 	return load_images(s, ST_READ_PROVIDER_IMAGES, id, &(*out)->images, &(*out)->n_images,
 			   err);
 }
@@ -106,14 +101,10 @@ static int load_topics(struct nd_store *s, int64_t id, struct nd_article *a,
 static int load_shallow(struct nd_store *s, int64_t id, struct nd_article *a,
 			struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_READ_ARTICLE, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		rc = store_finish(s, st, rc, err, "cannot read articles");
-		if (rc == ND_STORE_OK) {
+	sqlite3_stmt *st;
+	int rc = store_lookup_id(s, ST_READ_ARTICLE, id, &st, err, "cannot read articles");
+	if (rc != 1) {
+		if (rc == 0) {
 			nd_error_set(err, 0, 0, "no article with id %lld", (long long)id);
 			rc = ND_STORE_NOT_FOUND;
 		}
@@ -177,17 +168,10 @@ int nd_store_article_load(struct nd_store *s, int64_t id, struct nd_article *a,
 static int id_by_text(struct nd_store *s, enum stmt_id which, const char *text, int64_t *id,
 		      struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, which, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	*id = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		rc = SQLITE_DONE;
-	}
-	return store_finish(s, st, rc, err, "cannot read articles");
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, which, text, &st, err, "cannot read articles");
+	*id = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
+	return rc == 1 ? store_done(st) : rc;
 }
 
 int nd_store_article_find(struct nd_store *s, const char *key, int64_t *id,

@@ -36,7 +36,8 @@ struct source_cache {
 	size_t folder_len;
 	struct cached_source *rows;
 	size_t n;
-	bool by_row;      /* too many rows, or written since read: look each up */
+	bool by_row;      /* too many rows: look each up */
+	uint64_t writes;  /* s->sources_writes when the rows were read */
 	char *large[LARGE_FOLDERS];
 	size_t next_large;
 };
@@ -79,12 +80,6 @@ static void remember_large(struct source_cache *c)
 	c->next_large = (c->next_large + 1) % LARGE_FOLDERS;
 }
 
-void store_sources_written(struct nd_store *s)
-{
-	if (s->sources)
-		s->sources->by_row = true;
-}
-
 static void read_state(sqlite3_stmt *st, int first, struct nd_source_state *out)
 {
 	out->found = true;
@@ -97,16 +92,12 @@ static void read_state(sqlite3_stmt *st, int first, struct nd_source_state *out)
 static int get_one(struct nd_store *s, const char *path, struct nd_source_state *out,
 		   struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_GET, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_state(st, 0, out);
-		rc = SQLITE_DONE; /* path is UNIQUE: no second row to step to */
-	}
-	return store_finish(s, st, rc, err, "cannot read sources");
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_SOURCE_GET, path, &st, err, "cannot read sources");
+	if (rc != 1)
+		return rc;
+	read_state(st, 0, out); /* path is UNIQUE: no second row to step to */
+	return store_done(st);
 }
 
 /* Reads the rows of every path under `folder` (which ends in '/'), in the
@@ -117,6 +108,7 @@ static int cache_load(struct nd_store *s, struct source_cache *c, const char *fo
 	cache_clear(c);
 	c->folder = nd_xstrndup(folder, len);
 	c->folder_len = len;
+	c->writes = s->sources_writes;
 	if (is_large(c)) {
 		c->by_row = true;
 		return ND_STORE_OK;
@@ -174,7 +166,7 @@ int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_s
 		if (rc != ND_STORE_OK)
 			return rc;
 	}
-	if (c->by_row)
+	if (c->by_row || c->writes != s->sources_writes) /* written since read */
 		return get_one(s, path, out, err);
 	const struct cached_source *row = c->n ? bsearch(path, c->rows, c->n, sizeof(*c->rows),
 							 by_path)

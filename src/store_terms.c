@@ -583,10 +583,9 @@ static int word_number(struct nd_store *s, enum stmt_id which, const struct word
 	sqlite3_bind_text(st, 1, w->term, w->len, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(st) > 1)
 		sqlite3_bind_int64(st, 2, arg);
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : none;
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-			    "cannot read the ranking tables");
+	int rc = store_first_row(s, st, err, "cannot read the ranking tables");
+	*out = rc == 1 ? sqlite3_column_int64(st, 0) : none;
+	return rc == 1 ? store_done(st) : rc;
 }
 
 /* A common word's transaction: its row count, then its list. */

@@ -95,22 +95,6 @@ static int by_rank(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Runs a one-row lookup by id: SQLITE_ROW (read *out, then reset it),
- * SQLITE_DONE, or a negative status. */
-static int look_up(struct nd_store *s, enum stmt_id which, int64_t id, sqlite3_stmt **out,
-		   struct nd_error *err)
-{
-	sqlite3_stmt *st = store_stmt(s, which, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, err, "search failed");
-	*out = st;
-	return rc;
-}
-
 /* Reads what the candidate's score needs: its length and, unless the
  * candidates query read it, whether it is archived. */
 static int score_candidate(struct nd_store *s, const struct matches *w, struct candidate *c,
@@ -119,14 +103,14 @@ static int score_candidate(struct nd_store *s, const struct matches *w, struct c
 	sqlite3_stmt *st = NULL;
 	int rc;
 	if (c->archived < 0) {
-		if ((rc = look_up(s, ST_RANK_ARCHIVED, c->id, &st, err)) < 0)
+		if ((rc = store_lookup_id(s, ST_RANK_ARCHIVED, c->id, &st, err, "search failed")) < 0)
 			return rc;
-		c->archived = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+		c->archived = rc == 1 && sqlite3_column_int(st, 0) != 0;
 		sqlite3_reset(st);
 	}
-	if ((rc = look_up(s, ST_RANK_LENGTH, c->id, &st, err)) < 0)
+	if ((rc = store_lookup_id(s, ST_RANK_LENGTH, c->id, &st, err, "search failed")) < 0)
 		return rc;
-	int64_t n_tokens = rc == SQLITE_ROW ? store_varint_sum(sqlite3_column_blob(st, 0),
+	int64_t n_tokens = rc == 1 ? store_varint_sum(sqlite3_column_blob(st, 0),
 							 sqlite3_column_bytes(st, 0))
 					    : 0;
 	sqlite3_reset(st);

@@ -330,25 +330,11 @@ static int put_children(struct nd_store *s, int64_t id, bool fresh, const struct
 static int find_article(struct nd_store *s, const char *url, int64_t *id, bool *archived,
 			struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_FIND, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-	*id = 0;
-	*archived = false;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*archived = sqlite3_column_int(st, 1) != 0;
-		rc = SQLITE_DONE;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(s, err, "cannot read articles");
-		sqlite3_reset(st);
-		return rc;
-	}
-	sqlite3_reset(st);
-	return ND_STORE_OK;
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_ARTICLE_FIND, url, &st, err, "cannot read articles");
+	*id = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
+	*archived = rc == 1 && sqlite3_column_int(st, 1) != 0;
+	return rc == 1 ? store_done(st) : rc;
 }
 
 /* A related item: an article row known from the link, unless a file of the
@@ -403,7 +389,6 @@ int store_mark_stale(struct nd_store *s, const char *path, struct nd_error *err)
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	store_sources_written(s);
 	return run(s, st, err, "cannot update sources");
 }
 
@@ -416,19 +401,12 @@ int store_newest_source(struct nd_store *s, int64_t article_id, const char *path
 	sqlite3_bind_int64(st, 1, article_id);
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	other[0] = '\0';
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		snprintf(other, other_size, "%s", (const char *)sqlite3_column_text(st, 0));
-		*other_mtime = sqlite3_column_int64(st, 1);
-		rc = SQLITE_DONE;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(s, err, "cannot read sources");
-		sqlite3_reset(st);
+	int rc = store_first_row(s, st, err, "cannot read sources");
+	if (rc != 1)
 		return rc;
-	}
-	sqlite3_reset(st);
-	return ND_STORE_OK;
+	snprintf(other, other_size, "%s", (const char *)sqlite3_column_text(st, 0));
+	*other_mtime = sqlite3_column_int64(st, 1);
+	return store_done(st);
 }
 
 static int put_article(struct nd_store *s, const struct nd_file_result *f, int64_t *id,
@@ -501,7 +479,6 @@ static int put_file(struct nd_store *s, const struct nd_file_result *f,
 	static const char *const status_names[] = {
 		[ND_FILE_OK] = "ok", [ND_FILE_FAILED] = "failed", [ND_FILE_SKIPPED] = "skipped",
 	};
-	store_sources_written(s);
 	int64_t before = 0, article_id = 0;
 	int rc;
 	if (f->replaces) {
