@@ -1,6 +1,7 @@
 /*
- * cli.h: what every command shares: the global options, messages on
- * stderr in one style, exit codes, opening the database.
+ * cli.h: what every command shares: the global options, the shared
+ * --format and the open database main hands it, messages on stderr in one
+ * style, exit codes.
  */
 #ifndef ND_CLI_H
 #define ND_CLI_H
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "options.h"
 #include "printer.h"
 #include "store.h"
 
@@ -24,12 +26,8 @@ struct nd_cli {
 	bool color_out; /* stdout is a terminal and NO_COLOR is not set */
 	bool color_err; /* the same for stderr */
 	bool err_tty;   /* stderr is a terminal: progress bars */
-};
-
-struct nd_command {
-	const char *name;
-	int (*run)(struct nd_cli *cli, int argc, char **argv);
-	const char *summary;
+	enum nd_format format;  /* the shared --format (text when not given) */
+	struct nd_store *store; /* opened by main as the command's table says */
 };
 
 /* "newsdb: error: ..." on stderr. */
@@ -83,15 +81,9 @@ int cli_parse_format(const struct nd_cli *cli, const char *command, const char *
 int cli_parse_int(const struct nd_cli *cli, const char *command, const char *option,
 		  const char *value, int64_t min, int64_t max, int64_t *out);
 
-int cmd_import(struct nd_cli *cli, int argc, char **argv);
-int cmd_search(struct nd_cli *cli, int argc, char **argv);
-int cmd_show(struct nd_cli *cli, int argc, char **argv);
-int cmd_stats(struct nd_cli *cli, int argc, char **argv);
-int cmd_providers(struct nd_cli *cli, int argc, char **argv);
-int cmd_topics(struct nd_cli *cli, int argc, char **argv);
-int cmd_export(struct nd_cli *cli, int argc, char **argv);
-int cmd_check(struct nd_cli *cli, int argc, char **argv);
-int cmd_optimize(struct nd_cli *cli, int argc, char **argv);
+/* The commands (cmd_*.c), listed by commands.c. */
+extern const struct nd_command nd_cmd_import, nd_cmd_search, nd_cmd_show, nd_cmd_stats,
+	nd_cmd_providers, nd_cmd_topics, nd_cmd_export, nd_cmd_check, nd_cmd_optimize;
 
 
 #endif

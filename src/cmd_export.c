@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,61 +20,42 @@
 
 #define SLUG_MAX 60
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: newsdb export [OPTIONS] [DIR]\n"
-		"\n"
-		"Writes every archived article (every article imported from a file) back\n"
-		"out with all it holds: its fields, provider, topics, images, related\n"
-		"links and the keys newsdb does not model, under their original names.\n"
-		"Importing the files again gives a database with the same content.\n"
-		"\n"
-		"Formats:\n"
-		"  ndjson      one JSON object per article and line on stdout (the default);\n"
-		"              the text of the article file, if any, is under \"body\"\n"
-		"  files       one front-matter file per article under DIR, named\n"
-		"              DIR/YYYY/MM/ID-TITLE.md (DIR/undated/... when it has no date);\n"
-		"              DIR is created when missing and must be empty unless --force\n"
-		"  opensearch  the body of an OpenSearch or Elasticsearch _bulk request: for\n"
-		"              each article an action line {\"index\":{\"_index\":NAME,\"_id\":ID}}\n"
-		"              and its document (url, title, excerpt, body, published_at,\n"
-		"              provider {name, domain}, topics, images, related, type,\n"
-		"              category, quality, heat, is_published); ID is the first 128\n"
-		"              bits of the SHA-256 of the canonical URL in hex, the same in\n"
-		"              every database of the same files.  On stdout, or with DIR as\n"
-		"              files DIR/bulk-000001.ndjson, ... of at most --chunk-bytes each\n"
-		"              (DIR must be new or empty).  The last line on stderr ends\n"
-		"              with '--changed-since N': what to pass next time\n"
-		"\n"
-		"Options:\n"
-		"  -f, --format FMT       ndjson (default), files or opensearch\n"
-		"      --force            files: write into a DIR that is not empty, replacing\n"
-		"                         files of the same name\n"
-		"      --index NAME       opensearch: the index of every action (default news);\n"
-		"                         {year} in NAME becomes the article's year (undated\n"
-		"                         when it has none): --index 'news-{year}'\n"
-		"      --chunk-bytes N    opensearch with DIR: at most N bytes a file (default\n"
-		"                         100000000, under the engines' 100mb request limit);\n"
-		"                         an action is never split from its document, and one\n"
-		"                         larger than N alone gets a file of its own, with a\n"
-		"                         warning\n"
-		"      --changed-since N  opensearch: only what changed after change number N\n"
-		"                         (printed by the feed before): an index action for\n"
-		"                         each article added or changed, a delete action for\n"
-		"                         each one pruned or no longer given by any file\n"
-		"  -h, --help             show this help\n"
-		"\n"
-		"Examples:\n"
-		"  newsdb export > articles.ndjson\n"
-		"  newsdb export --format files ~/news-export\n"
-		"  newsdb export --format opensearch --index news feed/\n"
-		"  newsdb export --format opensearch --changed-since 48213 feed-2/\n"
-		"\n"
-		"Exit status: 0 everything was written; 1 the database could not be read\n"
-		"or a file could not be written; 2 usage error (including a DIR that is\n"
-		"not empty, without --force).\n");
-}
+/* `newsdb export --help`: this head, the options from the table, this tail */
+static const char export_help_head[] =
+	"usage: newsdb export [OPTIONS] [DIR]\n"
+	"\n"
+	"Writes every archived article (every article imported from a file) back\n"
+	"out with all it holds: its fields, provider, topics, images, related\n"
+	"links and the keys newsdb does not model, under their original names.\n"
+	"Importing the files again gives a database with the same content.\n"
+	"\n"
+	"Formats:\n"
+	"  ndjson      one JSON object per article and line on stdout (the default);\n"
+	"              the text of the article file, if any, is under \"body\"\n"
+	"  files       one front-matter file per article under DIR, named\n"
+	"              DIR/YYYY/MM/ID-TITLE.md (DIR/undated/... when it has no date);\n"
+	"              DIR is created when missing and must be empty unless --force\n"
+	"  opensearch  the body of an OpenSearch or Elasticsearch _bulk request: for\n"
+	"              each article an action line {\"index\":{\"_index\":NAME,\"_id\":ID}}\n"
+	"              and its document (url, title, excerpt, body, published_at,\n"
+	"              provider {name, domain}, topics, images, related, type,\n"
+	"              category, quality, heat, is_published); ID is the first 128\n"
+	"              bits of the SHA-256 of the canonical URL in hex, the same in\n"
+	"              every database of the same files.  On stdout, or with DIR as\n"
+	"              files DIR/bulk-000001.ndjson, ... of at most --chunk-bytes each\n"
+	"              (DIR must be new or empty).  The last line on stderr ends\n"
+	"              with '--changed-since N': what to pass next time\n";
+static const char export_help_tail[] =
+	"\n"
+	"Examples:\n"
+	"  newsdb export > articles.ndjson\n"
+	"  newsdb export --format files ~/news-export\n"
+	"  newsdb export --format opensearch --index news feed/\n"
+	"  newsdb export --format opensearch --changed-since 48213 feed-2/\n"
+	"\n"
+	"Exit status: 0 everything was written; 1 the database could not be read\n"
+	"or a file could not be written; 2 usage error (including a DIR that is\n"
+	"not empty, without --force).\n";
 
 struct export_run {
 	const struct nd_cli *cli;
@@ -265,23 +245,15 @@ static int prepare_dir(const struct export_run *run, bool feed)
 }
 
 enum export_format { FMT_NDJSON, FMT_FILES, FMT_OPENSEARCH };
-enum { OPT_FORCE = 256, OPT_INDEX, OPT_CHUNK, OPT_SINCE };
 
-/* The options of --format opensearch, and whether they go together. */
-static int parse_feed_option(struct nd_cli *cli, int c, struct bulk_opts *bulk)
-{
-	switch (c) {
-	case OPT_INDEX:
-		bulk->index = optarg;
-		return ND_EXIT_OK;
-	case OPT_CHUNK:
-		return cli_parse_int(cli, "export", "--chunk-bytes", optarg, 1, INT64_MAX,
-				     &bulk->chunk_bytes);
-	default:
-		return cli_parse_int(cli, "export", "--changed-since", optarg, 0, INT64_MAX,
-				     &bulk->since);
-	}
-}
+/* What the command line gave, for check and run. */
+static int fmt = FMT_NDJSON; /* --format: the index of its choice */
+static bool force;
+static const char *index_name;       /* --index; NULL: not given */
+static int64_t chunk_bytes;          /* --chunk-bytes; 0: not given */
+static int64_t since = -1;           /* --changed-since; -1: not given */
+static struct export_run run;
+static struct bulk_opts bulk;
 
 static int check_feed_options(struct nd_cli *cli, enum export_format fmt, bool feed_options,
 			      bool chunked, const struct export_run *run, struct bulk_opts *bulk)
@@ -314,59 +286,19 @@ static int check_feed_options(struct nd_cli *cli, enum export_format fmt, bool f
 	return ND_EXIT_OK;
 }
 
-int cmd_export(struct nd_cli *cli, int argc, char **argv)
+static int check(struct nd_cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "index", required_argument, NULL, OPT_INDEX },
-		{ "chunk-bytes", required_argument, NULL, OPT_CHUNK },
-		{ "changed-since", required_argument, NULL, OPT_SINCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	run = (struct export_run){ .cli = cli, .force = force };
+	bulk = (struct bulk_opts){
+		.index = index_name ? index_name : "news",
+		.chunk_bytes = chunk_bytes ? chunk_bytes : ND_BULK_CHUNK_DEFAULT,
+		.since = since,
 	};
-	static const char *const formats[] = {
-		[FMT_NDJSON] = "ndjson", [FMT_FILES] = "files", [FMT_OPENSEARCH] = "opensearch",
-	};
-	struct export_run run = { .cli = cli };
-	struct bulk_opts bulk = {
-		.index = "news", .chunk_bytes = ND_BULK_CHUNK_DEFAULT, .since = -1,
-	};
-	enum export_format fmt = FMT_NDJSON;
-	bool feed_options = false, chunked = false;
-	int c, rc;
-	while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			for (fmt = FMT_NDJSON; fmt <= FMT_OPENSEARCH; fmt++)
-				if (!strcmp(optarg, formats[fmt]))
-					break;
-			if (fmt > FMT_OPENSEARCH)
-				return cli_usage_error(cli, "export",
-						       "unknown format '%s' (choose ndjson, files or opensearch)",
-						       optarg);
-			break;
-		case OPT_FORCE:
-			run.force = true;
-			break;
-		case OPT_INDEX:
-		case OPT_CHUNK:
-		case OPT_SINCE:
-			feed_options = true;
-			chunked = chunked || c == OPT_CHUNK;
-			if ((rc = parse_feed_option(cli, c, &bulk)))
-				return rc;
-			break;
-		case 'h':
-			usage(stdout);
-			return ND_EXIT_OK;
-		default:
-			return cli_usage_error(cli, "export", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind > 1)
+	bool chunked = chunk_bytes != 0;
+	bool feed_options = index_name || chunked || since != -1;
+	if (argc > 1)
 		return cli_usage_error(cli, "export", "give at most one DIR");
-	run.dir = optind < argc ? argv[optind] : NULL;
+	run.dir = argc ? argv[0] : NULL;
 	if (fmt == FMT_FILES && !run.dir)
 		return cli_usage_error(cli, "export", "--format files needs a DIR to write to");
 	if (fmt == FMT_NDJSON && run.dir)
@@ -374,26 +306,25 @@ int cmd_export(struct nd_cli *cli, int argc, char **argv)
 				       "ndjson goes to stdout; DIR is for --format files or opensearch");
 	if (run.dir && !run.dir[0])
 		return cli_usage_error(cli, "export", "DIR is empty");
-	if ((rc = check_feed_options(cli, fmt, feed_options, chunked, &run, &bulk)))
+	return check_feed_options(cli, fmt, feed_options, chunked, &run, &bulk);
+}
+
+static int export(struct nd_cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int rc;
+	run.store = cli->store;
+	if (run.dir && (rc = prepare_dir(&run, fmt == FMT_OPENSEARCH)))
 		return rc;
-	if ((rc = cli_open_store(cli, ND_STORE_READ, &run.store)))
-		return rc;
-	if (run.dir && (rc = prepare_dir(&run, fmt == FMT_OPENSEARCH))) {
-		nd_store_close(run.store);
-		return rc;
-	}
-	if (fmt == FMT_OPENSEARCH) {
-		rc = export_bulk(cli, run.store, &bulk);
-		nd_store_close(run.store);
-		return rc;
-	}
+	if (fmt == FMT_OPENSEARCH)
+		return export_bulk(cli, run.store, &bulk);
 	struct nd_error err;
 	nd_error_clear(&err);
 	if (nd_store_archived_ids(run.store, on_article, &run, &err) != ND_STORE_OK) {
 		cli_error(cli, "%s", err.msg);
 		run.failed = true;
 	}
-	nd_store_close(run.store);
 	nd_buf_release(&run.text);
 	nd_buf_release(&run.path);
 	nd_buf_release(&run.made);
@@ -405,3 +336,39 @@ int cmd_export(struct nd_cli *cli, int argc, char **argv)
 	}
 	return run.failed ? ND_EXIT_FAILED : ND_EXIT_OK;
 }
+
+/* in the order of enum export_format */
+static const char *const formats[] = { "ndjson", "files", "opensearch", NULL };
+
+static const struct nd_option options[] = {
+	OPT_CHOICE('f', "format", "FMT", &fmt, formats, "format",
+		   "ndjson (default), files or opensearch"),
+	OPT_FLAG(0, "force", &force,
+		 "files: write into a DIR that is not empty, replacing\n"
+		 "files of the same name"),
+	OPT_TEXT(0, "index", "NAME", &index_name,
+		 "opensearch: the index of every action (default news);\n"
+		 "{year} in NAME becomes the article's year (undated\n"
+		 "when it has none): --index 'news-{year}'",
+		 ND_COMPLETE_NONE),
+	OPT_INT(0, "chunk-bytes", "N", &chunk_bytes, 1, INT64_MAX,
+		"opensearch with DIR: at most N bytes a file (default\n"
+		"100000000, under the engines' 100mb request limit);\n"
+		"an action is never split from its document, and one\n"
+		"larger than N alone gets a file of its own, with a\n"
+		"warning"),
+	OPT_INT(0, "changed-since", "N", &since, 0, INT64_MAX,
+		"opensearch: only what changed after change number N\n"
+		"(printed by the feed before): an index action for\n"
+		"each article added or changed, a delete action for\n"
+		"each one pruned or no longer given by any file"),
+	OPT_END(),
+};
+
+const struct nd_command nd_cmd_export = {
+	.name = "export", .db = ND_DB_READ,
+	.summary = "every article back out: NDJSON, front-matter files or an OpenSearch feed",
+	.options = options, .help_column = 25, .operands = ND_COMPLETE_FOLDERS, .check = check,
+	.run = export,
+	.help_head = export_help_head, .help_tail = export_help_tail,
+};

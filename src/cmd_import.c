@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,25 @@
  * writer commits, few enough to bound memory */
 #define PIPELINE_DEPTH_PER_JOB 16
 #define BATCH_NS (2LL * 1000000000LL)
+
+/* `newsdb import --help`: this head, the options from the table, this tail */
+static const char import_help_head[] =
+	"usage: newsdb import [OPTIONS] PATH...\n"
+	"\n"
+	"Walks each PATH (a file or a folder, recursively, in sorted order; hidden\n"
+	"entries skipped) and indexes every article file: a file of any name that\n"
+	"starts with YAML front matter between '---' lines.  Files already imported\n"
+	"with the same size and modification time are skipped without being read.\n"
+	"A broken file gets one error line with its path and line:column and is\n"
+	"recorded as a failed source; the import goes on with the next file.  While\n"
+	"it stays unchanged it is not read again, only counted ('newsdb check' lists\n"
+	"it), unless this newsdb reads files by other rules than the one that\n"
+	"failed it: then failed and skipped files are read again, once.\n";
+static const char import_help_tail[] =
+	"\n"
+	"Exit status: 0 all files read imported (files that failed before and were\n"
+	"not read again do not count); 1 some file read failed or the database\n"
+	"could not be written (what was committed before stays); 2 usage error.\n";
 
 struct import_counts {
 	uint64_t seen, added, updated, unchanged, moved, skipped, failed, warned, same_url;
@@ -54,37 +72,6 @@ struct import_run {
 	bool rereading;
 	struct nd_error fatal_err;
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: newsdb import [OPTIONS] PATH...\n"
-		"\n"
-		"Walks each PATH (a file or a folder, recursively, in sorted order; hidden\n"
-		"entries skipped) and indexes every article file: a file of any name that\n"
-		"starts with YAML front matter between '---' lines.  Files already imported\n"
-		"with the same size and modification time are skipped without being read.\n"
-		"A broken file gets one error line with its path and line:column and is\n"
-		"recorded as a failed source; the import goes on with the next file.  While\n"
-		"it stays unchanged it is not read again, only counted ('newsdb check' lists\n"
-		"it), unless this newsdb reads files by other rules than the one that\n"
-		"failed it: then failed and skipped files are read again, once.\n"
-		"\n"
-		"Options:\n"
-		"  -j, --jobs N          read and parse on N threads (default: the number of\n"
-		"                        cores); the result is the same for any N\n"
-		"      --prune           forget files that are gone, and the articles, providers,\n"
-		"                        topics and images only they gave (without it, nothing\n"
-		"                        is ever deleted)\n"
-		"  -q, --quiet           print only errors and warnings, no notes or summary\n"
-		"      --retry-failed    read again the files that failed before and are\n"
-		"                        unchanged since\n"
-		"  -h, --help            show this help\n"
-		"\n"
-		"Exit status: 0 all files read imported (files that failed before and were\n"
-		"not read again do not count); 1 some file read failed or the database\n"
-		"could not be written (what was committed before stays); 2 usage error.\n");
-}
 
 static int64_t now_ns(void)
 {
@@ -373,52 +360,33 @@ static char *absolute_root(const char *root)
 	return abs ? abs : nd_xstrdup(root);
 }
 
-int cmd_import(struct nd_cli *cli, int argc, char **argv)
+/* What the command line gave. */
+static int64_t jobs; /* --jobs; 0: not given, the number of cores */
+static bool quiet, prune, retry_failed;
+
+static int check(struct nd_cli *cli, int argc, char **argv)
 {
-	enum { OPT_PRUNE = 256, OPT_RETRY_FAILED };
-	static const struct option options[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "prune", no_argument, NULL, OPT_PRUNE },
-		{ "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	struct import_run run = { .cli = cli, .jobs = cores > 0 ? (int)cores : 1 };
-	int c, rc;
-	int64_t jobs;
-	while ((c = getopt_long(argc, argv, "j:qh", options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			if ((rc = cli_parse_int(cli, "import", "--jobs", optarg, 1, 256, &jobs)))
-				return rc;
-			run.jobs = (int)jobs;
-			break;
-		case 'q':
-			run.quiet = true;
-			break;
-		case OPT_PRUNE:
-			run.prune = true;
-			break;
-		case OPT_RETRY_FAILED:
-			run.retry_failed = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return ND_EXIT_OK;
-		default:
-			return cli_usage_error(cli, "import", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
+	(void)argv;
+	if (argc < 1)
 		return cli_usage_error(cli, "import", "name at least one file or folder to import");
-	if ((rc = cli_open_store(cli, ND_STORE_WRITE, &run.store)))
-		return rc;
-	int n_roots = argc - optind;
+	return ND_EXIT_OK;
+}
+
+static int import(struct nd_cli *cli, int argc, char **argv)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct import_run run = {
+		.cli = cli,
+		.store = cli->store,
+		.jobs = jobs ? (int)jobs : cores > 0 ? (int)cores : 1,
+		.quiet = quiet,
+		.prune = prune,
+		.retry_failed = retry_failed,
+	};
+	int n_roots = argc;
 	char **roots = nd_xcalloc((size_t)n_roots, sizeof(char *));
 	for (int k = 0; k < n_roots; k++)
-		roots[k] = absolute_root(argv[optind + k]);
+		roots[k] = absolute_root(argv[k]);
 
 	nd_error_clear(&run.fatal_err);
 	int64_t rejudged;
@@ -461,7 +429,6 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 	for (int k = 0; k < n_roots; k++)
 		free(roots[k]);
 	free(roots);
-	nd_store_close(run.store);
 
 	if (!run.quiet || run.n.failed) {
 		fprintf(stderr,
@@ -485,3 +452,26 @@ int cmd_import(struct nd_cli *cli, int argc, char **argv)
 	 * on it: a cron job hears of each broken file once */
 	return run.fatal || run.n.failed ? ND_EXIT_FAILED : ND_EXIT_OK;
 }
+
+static const struct nd_option options[] = {
+	OPT_INT('j', "jobs", "N", &jobs, 1, 256,
+		"read and parse on N threads (default: the number of\n"
+		"cores); the result is the same for any N"),
+	OPT_FLAG(0, "prune", &prune,
+		 "forget files that are gone, and the articles, providers,\n"
+		 "topics and images only they gave (without it, nothing\n"
+		 "is ever deleted)"),
+	OPT_FLAG('q', "quiet", &quiet, "print only errors and warnings, no notes or summary"),
+	OPT_FLAG(0, "retry-failed", &retry_failed,
+		 "read again the files that failed before and are\n"
+		 "unchanged since"),
+	OPT_END(),
+};
+
+const struct nd_command nd_cmd_import = {
+	.name = "import", .db = ND_DB_WRITE,
+	.summary = "index new and changed article files under PATHs",
+	.options = options, .help_column = 24, .operands = ND_COMPLETE_FILES, .check = check,
+	.run = import,
+	.help_head = import_help_head, .help_tail = import_help_tail,
+};

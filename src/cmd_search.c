@@ -2,7 +2,6 @@
  * cmd_search.c: `newsdb search QUERY`: translate the query, run it, print
  * hits as text for people or as data (--format).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,48 +16,32 @@
 #define HIGHLIGHT_OFF "\033[0m"
 #define DIM_ON "\033[2m"
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: newsdb search [OPTIONS] QUERY...\n"
-		"\n"
-		"Full-text search over titles, excerpts and bodies, ranked by relevance\n"
-		"(bm25, title weighted above excerpt).  Case and accents do not matter;\n"
-		"English words match their other forms (ipo, IPOs).\n"
-		"\n"
-		"Query syntax:\n"
-		"  word word         all words required, in any order\n"
-		"  \"exact phrase\"    the words next to each other\n"
-		"  a OR b            either word\n"
-		"  -word             without this word\n"
-		"  pre*              words starting with pre\n"
-		"  title:word        only in titles\n"
-		"  provider:X        by provider domain (bloomberg.com) or name\n"
-		"  topic:X           with this topic (topic:\"Power Apps\")\n"
-		"  since:D until:D   published in or after / in or before D\n"
-		"                    (D is 2021, 2021-12 or 2021-12-30)\n"
-		"Chinese, Japanese and Korean text is matched as substrings.  Anything\n"
-		"else is searched as the words it contains, so COVID-19, AT&T or c++\n"
-		"need no quoting.\n"
-		"\n"
-		"Options:\n"
-		"      --provider X      same as provider:X (repeatable)\n"
-		"      --topic X         same as topic:X (repeatable)\n"
-		"      --since D         same as since:D\n"
-		"      --until D         same as until:D\n"
-		"  -n, --limit N         at most N hits (default 20; 0 for all)\n"
-		"      --offset N        skip the first N hits\n"
-		"      --sort ORDER      rank (default), date (newest first) or -date\n"
-		"      --dedupe          one hit per title: syndicated copies from several\n"
-		"                        providers collapse into the first, with their count\n"
-		"  -f, --format FMT      text (default), json, ndjson, csv or tsv\n"
-		"      --raw             pass QUERY to SQLite FTS5 untouched (expert syntax)\n"
-		"      --time            print the number of hits and the query time on stderr\n"
-		"  -h, --help            show this help\n"
-		"\n"
-		"Exit status: 0 something matched; 1 nothing matched or the database\n"
-		"could not be read; 2 usage error (including a bad date in since:/until:).\n");
-}
+/* `newsdb search --help`: this head, the options from the table, this tail */
+static const char search_help_head[] =
+	"usage: newsdb search [OPTIONS] QUERY...\n"
+	"\n"
+	"Full-text search over titles, excerpts and bodies, ranked by relevance\n"
+	"(bm25, title weighted above excerpt).  Case and accents do not matter;\n"
+	"English words match their other forms (ipo, IPOs).\n"
+	"\n"
+	"Query syntax:\n"
+	"  word word         all words required, in any order\n"
+	"  \"exact phrase\"    the words next to each other\n"
+	"  a OR b            either word\n"
+	"  -word             without this word\n"
+	"  pre*              words starting with pre\n"
+	"  title:word        only in titles\n"
+	"  provider:X        by provider domain (bloomberg.com) or name\n"
+	"  topic:X           with this topic (topic:\"Power Apps\")\n"
+	"  since:D until:D   published in or after / in or before D\n"
+	"                    (D is 2021, 2021-12 or 2021-12-30)\n"
+	"Chinese, Japanese and Korean text is matched as substrings.  Anything\n"
+	"else is searched as the words it contains, so COVID-19, AT&T or c++\n"
+	"need no quoting.\n";
+static const char search_help_tail[] =
+	"\n"
+	"Exit status: 0 something matched; 1 nothing matched or the database\n"
+	"could not be read; 2 usage error (including a bad date in since:/until:).\n";
 
 struct search_run {
 	const struct nd_cli *cli;
@@ -178,107 +161,39 @@ static int build_query(const char *text, bool raw, const struct filter_flag *fil
 	return 0;
 }
 
-static enum nd_sort parse_sort(const char *v, bool *ok)
+/* What the command line gave, for check and run. */
+static struct filter_flag filters[64];
+static size_t n_filters;
+static int64_t limit = 20, offset;
+static int sort; /* the index of --sort's choice: sorts[] */
+static bool raw, timed, dedupe;
+static struct nd_buf text = ND_BUF_INIT; /* the words of QUERY joined */
+
+static const char *const sorts[] = { "rank", "date", "-date", NULL };
+static const enum nd_sort sort_of[] = { ND_SORT_RANK, ND_SORT_DATE_DESC, ND_SORT_DATE_ASC };
+
+/* --provider, --topic, --since, --until: the filter of the option's name */
+static int add_filter(struct nd_cli *cli, const struct nd_option *o, const char *value)
 {
-	*ok = true;
-	if (!strcmp(v, "rank"))
-		return ND_SORT_RANK;
-	if (!strcmp(v, "date"))
-		return ND_SORT_DATE_DESC;
-	if (!strcmp(v, "-date"))
-		return ND_SORT_DATE_ASC;
-	*ok = false;
-	return ND_SORT_RANK;
+	if (n_filters == sizeof(filters) / sizeof(filters[0]))
+		return cli_usage_error(cli, "search", "too many filters");
+	filters[n_filters].name = o->name;
+	filters[n_filters++].value = value;
+	return ND_EXIT_OK;
 }
 
-int cmd_search(struct nd_cli *cli, int argc, char **argv)
+/* The query, first without the database: a mistake in it is a usage error
+ * whether or not there is a database. */
+static int check(struct nd_cli *cli, int argc, char **argv)
 {
-	enum { OPT_PROVIDER = 256, OPT_TOPIC, OPT_SINCE, OPT_UNTIL, OPT_OFFSET, OPT_SORT, OPT_RAW,
-	       OPT_TIME, OPT_DEDUPE };
-	static const struct option options[] = {
-		{ "provider", required_argument, NULL, OPT_PROVIDER },
-		{ "topic", required_argument, NULL, OPT_TOPIC },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "offset", required_argument, NULL, OPT_OFFSET },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "format", required_argument, NULL, 'f' },
-		{ "raw", no_argument, NULL, OPT_RAW },
-		{ "dedupe", no_argument, NULL, OPT_DEDUPE },
-		{ "time", no_argument, NULL, OPT_TIME },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct filter_flag filters[64];
-	size_t n_filters = 0;
-	struct nd_search_opts opts = { .limit = 20, .sort = ND_SORT_RANK };
-	struct search_run run = { .cli = cli, .format = ND_FORMAT_TEXT };
-	bool raw = false, timed = false, ok;
-	int c, rc;
-	while ((c = getopt_long(argc, argv, "n:f:h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_PROVIDER:
-		case OPT_TOPIC:
-		case OPT_SINCE:
-		case OPT_UNTIL:
-			if (n_filters == sizeof(filters) / sizeof(filters[0]))
-				return cli_usage_error(cli, "search", "too many filters");
-			filters[n_filters].name = c == OPT_PROVIDER ? "provider"
-						  : c == OPT_TOPIC  ? "topic"
-						  : c == OPT_SINCE  ? "since"
-								    : "until";
-			filters[n_filters++].value = optarg;
-			break;
-		case 'n':
-			if ((rc = cli_parse_int(cli, "search", "--limit", optarg, 0, INT64_MAX,
-						&opts.limit)))
-				return rc;
-			break;
-		case OPT_OFFSET:
-			if ((rc = cli_parse_int(cli, "search", "--offset", optarg, 0, INT64_MAX,
-						&opts.offset)))
-				return rc;
-			break;
-		case OPT_SORT:
-			opts.sort = parse_sort(optarg, &ok);
-			if (!ok)
-				return cli_usage_error(cli, "search",
-						       "unknown sort '%s' (choose rank, date or -date)",
-						       optarg);
-			break;
-		case 'f':
-			if ((rc = cli_parse_format(cli, "search", optarg, "text, json, ndjson, csv, tsv",
-						   &run.format)))
-				return rc;
-			break;
-		case OPT_RAW:
-			raw = true;
-			break;
-		case OPT_TIME:
-			timed = true;
-			break;
-		case OPT_DEDUPE:
-			opts.dedupe = run.dedupe = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return ND_EXIT_OK;
-		default:
-			return cli_usage_error(cli, "search", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	struct nd_buf text = ND_BUF_INIT;
-	for (int k = optind; k < argc; k++) {
-		if (k > optind)
+	for (int k = 0; k < argc; k++) {
+		if (k)
 			nd_buf_addc(&text, ' ');
 		nd_buf_adds(&text, argv[k]);
 	}
 	struct nd_query q;
 	struct nd_error err;
 	nd_error_clear(&err);
-	/* first without the database: a mistake in the query is a usage error
-	 * whether or not there is a database */
 	if (build_query(nd_buf_str(&text), raw, filters, n_filters, NULL, &q, &err) != 0) {
 		nd_buf_release(&text);
 		return cli_usage_error(cli, "search", "%s", err.msg);
@@ -295,11 +210,21 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		fprintf(stderr, "newsdb: no articles match (the query has no words)\n");
 		return ND_EXIT_FAILED;
 	}
-	struct nd_store *store;
-	if ((rc = cli_open_store(cli, ND_STORE_READ, &store))) {
-		nd_buf_release(&text);
-		return rc;
-	}
+	return ND_EXIT_OK;
+}
+
+static int run(struct nd_cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct nd_store *store = cli->store;
+	struct nd_search_opts opts = {
+		.limit = limit, .offset = offset, .sort = sort_of[sort], .dedupe = dedupe,
+	};
+	struct search_run run = { .cli = cli, .format = cli->format, .dedupe = dedupe };
+	struct nd_query q;
+	struct nd_error err;
+	nd_error_clear(&err);
 	/* again with the index's stems, now that it is open */
 	struct nd_stemmer stemmer = { nd_store_short_stems, store };
 	build_query(nd_buf_str(&text), raw, filters, n_filters, &stemmer, &q, &err);
@@ -317,7 +242,6 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 		fprintf(stderr, "newsdb: %lld hits in %.3f ms\n", (long long)n,
 			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	nd_printer_free(run.printer);
-	nd_store_close(store);
 	nd_query_release(&q);
 	if (n < 0) {
 		cli_error(cli, "%s", err.msg);
@@ -332,3 +256,29 @@ int cmd_search(struct nd_cli *cli, int argc, char **argv)
 	}
 	return ND_EXIT_OK;
 }
+
+static const struct nd_option options[] = {
+	OPT_CALL(0, "provider", "X", add_filter, "same as provider:X (repeatable)",
+		 ND_COMPLETE_PROVIDERS),
+	OPT_CALL(0, "topic", "X", add_filter, "same as topic:X (repeatable)", ND_COMPLETE_TOPICS),
+	OPT_CALL(0, "since", "D", add_filter, "same as since:D", ND_COMPLETE_NONE),
+	OPT_CALL(0, "until", "D", add_filter, "same as until:D", ND_COMPLETE_NONE),
+	OPT_INT('n', "limit", "N", &limit, 0, INT64_MAX, "at most N hits (default 20; 0 for all)"),
+	OPT_INT(0, "offset", "N", &offset, 0, INT64_MAX, "skip the first N hits"),
+	OPT_CHOICE(0, "sort", "ORDER", &sort, sorts, "sort",
+		   "rank (default), date (newest first) or -date"),
+	OPT_FLAG(0, "dedupe", &dedupe,
+		 "one hit per title: syndicated copies from several\n"
+		 "providers collapse into the first, with their count"),
+	OPT_FORMAT(),
+	OPT_FLAG(0, "raw", &raw, "pass QUERY to SQLite FTS5 untouched (expert syntax)"),
+	OPT_FLAG(0, "time", &timed, "print the number of hits and the query time on stderr"),
+	OPT_END(),
+};
+
+const struct nd_command nd_cmd_search = {
+	.name = "search", .db = ND_DB_READ, .formats = "text, json, ndjson, csv, tsv",
+	.summary = "full-text search over titles, excerpts and bodies",
+	.options = options, .help_column = 24, .check = check, .run = run,
+	.help_head = search_help_head, .help_tail = search_help_tail,
+};

@@ -3,37 +3,31 @@
  * about it: provider, topics, images, related coverage both ways, sources
  * and the keys kept verbatim in extra.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+/* `newsdb show --help`: this head, the options from the table, this tail */
+static const char show_help_head[] =
+	"usage: newsdb show [OPTIONS] ID|URL|PATH\n"
+	"\n"
+	"Shows one article: its fields, provider, topics, images, the articles it\n"
+	"links to and those linking to it, the files it came from, and the keys\n"
+	"kept verbatim in extra.  The article is named by its id (as search\n"
+	"prints it), its URL (any spelling that canonicalizes to it) or the path\n"
+	"of a file it was imported from.\n";
+static const char show_help_tail[] =
+	"\n"
+	"Exit status: 0 shown; 1 no such article or the database could not be\n"
+	"read; 2 usage error.\n";
+
 struct show_ctx {
 	enum nd_format format;
 	struct nd_printer *printer;
 	int64_t n;
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: newsdb show [OPTIONS] ID|URL|PATH\n"
-		"\n"
-		"Shows one article: its fields, provider, topics, images, the articles it\n"
-		"links to and those linking to it, the files it came from, and the keys\n"
-		"kept verbatim in extra.  The article is named by its id (as search\n"
-		"prints it), its URL (any spelling that canonicalizes to it) or the path\n"
-		"of a file it was imported from.\n"
-		"\n"
-		"Options:\n"
-		"  -f, --format FMT   text (default) or json\n"
-		"  -h, --help         show this help\n"
-		"\n"
-		"Exit status: 0 shown; 1 no such article or the database could not be\n"
-		"read; 2 usage error.\n");
-}
 
 static void number_text(const struct nd_number *n, char *out, size_t size)
 {
@@ -279,46 +273,31 @@ static int show(struct nd_store *store, int64_t id, const struct nd_article *a,
 	return 0;
 }
 
-int cmd_show(struct nd_cli *cli, int argc, char **argv)
+static int check(struct nd_cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct show_ctx ctx = { .format = ND_FORMAT_TEXT };
-	int c, rc;
-	while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if ((rc = cli_parse_format(cli, "show", optarg, "text, json", &ctx.format)))
-				return rc;
-			break;
-		case 'h':
-			usage(stdout);
-			return ND_EXIT_OK;
-		default:
-			return cli_usage_error(cli, "show", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
+	(void)argv;
+	if (argc != 1)
 		return cli_usage_error(cli, "show", "name one article: its id, URL or file path");
-	struct nd_store *store;
-	if ((rc = cli_open_store(cli, ND_STORE_READ, &store)))
-		return rc;
+	return ND_EXIT_OK;
+}
+
+static int run(struct nd_cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	struct nd_store *store = cli->store;
+	struct show_ctx ctx = { .format = cli->format };
 	struct nd_error err;
 	nd_error_clear(&err);
 	int64_t id;
 	struct nd_article a;
 	memset(&a, 0, sizeof(a));
-	rc = nd_store_article_find(store, argv[optind], &id, &err);
+	int rc = nd_store_article_find(store, argv[0], &id, &err);
 	if (!rc)
 		rc = nd_store_article_load(store, id, &a, &err);
 	if (!rc)
 		rc = show(store, id, &a, &ctx, &err);
 	nd_printer_free(ctx.printer);
 	nd_article_release(&a);
-	nd_store_close(store);
 	if (rc) {
 		char *shown = cli_printable(err.msg);
 		cli_error(cli, "%s", shown);
@@ -327,3 +306,11 @@ int cmd_show(struct nd_cli *cli, int argc, char **argv)
 	}
 	return ND_EXIT_OK;
 }
+
+const struct nd_command nd_cmd_show = {
+	.name = "show", .db = ND_DB_READ, .formats = "text, json",
+	.summary = "one article with everything known about it",
+	.options = nd_format_only, .help_column = 21, .operands = ND_COMPLETE_FILES, .check = check,
+	.run = run,
+	.help_head = show_help_head, .help_tail = show_help_tail,
+};

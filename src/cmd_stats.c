@@ -2,7 +2,6 @@
  * cmd_stats.c: `newsdb stats`: what the archive holds, with a bar chart of
  * articles per month (or year, when months would not fit a screen).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,20 @@
 #define MAX_MONTH_ROWS 36
 #define BAR_WIDTH 50
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* `newsdb stats --help`: this head, the options from the table, this tail */
+static const char stats_help_head[] =
+	"usage: newsdb stats [OPTIONS]\n"
+	"\n"
+	"Counts of articles (archived from files, and known only from other\n"
+	"articles' related links), providers, topics, images, related links and\n"
+	"sources (failed, skipped), the date range, and a bar chart of archived\n"
+	"articles per month (per year when there are more than " STR(MAX_MONTH_ROWS) " months).\n";
+static const char stats_help_tail[] =
+	"\nExit status: 0 success; 1 the database could not be read; 2 usage error.\n";
+
 struct period {
 	char label[8];
 	int64_t count;
@@ -22,25 +35,6 @@ struct periods {
 	struct period *items;
 	size_t n, cap;
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: newsdb stats [OPTIONS]\n"
-		"\n"
-		"Counts of articles (archived from files, and known only from other\n"
-		"articles' related links), providers, topics, images, related links and\n"
-		"sources (failed, skipped), the date range, and a bar chart of archived\n"
-		"articles per month (per year when there are more than %d months).\n"
-		"\n"
-		"Options:\n"
-		"      --by PERIOD    month or year (default: whichever fits)\n"
-		"  -f, --format FMT   text (default) or json\n"
-		"  -h, --help         show this help\n"
-		"\n"
-		"Exit status: 0 success; 1 the database could not be read; 2 usage error.\n",
-		MAX_MONTH_ROWS);
-}
 
 static int add_period(const char *label, const char *detail, int64_t count, void *ctx)
 {
@@ -125,45 +119,14 @@ static void print_json(const struct nd_stats *st, const struct periods *ps, bool
 	nd_printer_free(p);
 }
 
-int cmd_stats(struct nd_cli *cli, int argc, char **argv)
+static int by = -1; /* --by: -1 whichever fits, 0 month, 1 year */
+
+static int run(struct nd_cli *cli, int argc, char **argv)
 {
-	enum { OPT_BY = 256 };
-	static const struct option options[] = {
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum nd_format format = ND_FORMAT_TEXT;
-	int by = -1; /* -1 whichever fits, 0 month, 1 year */
-	int c, rc;
-	while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_BY:
-			if (!strcmp(optarg, "month"))
-				by = 0;
-			else if (!strcmp(optarg, "year"))
-				by = 1;
-			else
-				return cli_usage_error(cli, "stats", "unknown period '%s' (choose month or year)",
-						       optarg);
-			break;
-		case 'f':
-			if ((rc = cli_parse_format(cli, "stats", optarg, "text, json", &format)))
-				return rc;
-			break;
-		case 'h':
-			usage(stdout);
-			return ND_EXIT_OK;
-		default:
-			return cli_usage_error(cli, "stats", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, "stats", "unexpected argument '%s'", argv[optind]);
-	struct nd_store *store;
-	if ((rc = cli_open_store(cli, ND_STORE_READ, &store)))
-		return rc;
+	(void)argc;
+	(void)argv;
+	struct nd_store *store = cli->store;
+	int rc;
 	struct nd_stats st;
 	struct periods ps = { 0 };
 	struct nd_error err;
@@ -176,16 +139,31 @@ int cmd_stats(struct nd_cli *cli, int argc, char **argv)
 		by = 1;
 		rc = nd_store_per_period(store, true, add_period, &ps, &err);
 	}
-	nd_store_close(store);
 	if (rc) {
 		free(ps.items);
 		cli_error(cli, "%s", err.msg);
 		return ND_EXIT_FAILED;
 	}
-	if (format == ND_FORMAT_JSON)
+	if (cli->format == ND_FORMAT_JSON)
 		print_json(&st, &ps, by == 1);
 	else
 		print_text(&st, &ps, by == 1, cli->color_out);
 	free(ps.items);
 	return ND_EXIT_OK;
 }
+
+static const char *const periods[] = { "month", "year", NULL };
+
+static const struct nd_option options[] = {
+	OPT_CHOICE(0, "by", "PERIOD", &by, periods, "period",
+		   "month or year (default: whichever fits)"),
+	OPT_FORMAT(),
+	OPT_END(),
+};
+
+const struct nd_command nd_cmd_stats = {
+	.name = "stats", .db = ND_DB_READ, .formats = "text, json",
+	.summary = "counts, top providers and topics, articles per month",
+	.options = options, .help_column = 21, .run = run,
+	.help_head = stats_help_head, .help_tail = stats_help_tail,
+};

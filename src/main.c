@@ -1,6 +1,7 @@
 /*
- * main.c: global options and the command table, which drives both dispatch
- * and `newsdb --help`.
+ * main.c: global options, then the command: its options parsed by its
+ * table, its database opened as the table says, and closed after it ran.
+ * The table (commands.c) drives both dispatch and `newsdb --help`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,18 +12,6 @@
 #include "cli.h"
 
 
-static const struct nd_command commands[] = {
-	{ "import", cmd_import, "index new and changed article files under PATHs" },
-	{ "search", cmd_search, "full-text search over titles, excerpts and bodies" },
-	{ "show", cmd_show, "one article with everything known about it" },
-	{ "stats", cmd_stats, "counts, top providers and topics, articles per month" },
-	{ "providers", cmd_providers, "providers with article counts" },
-	{ "topics", cmd_topics, "topics with article counts" },
-	{ "export", cmd_export, "every article back out: NDJSON or front-matter files" },
-	{ "check", cmd_check, "database integrity and failed sources" },
-	{ "optimize", cmd_optimize, "merge the search index, ANALYZE and VACUUM" },
-};
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -32,8 +21,8 @@ static void usage(FILE *out)
 		"into one SQLite database and searches them.\n"
 		"\n"
 		"Commands:\n");
-	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		fprintf(out, "  %-10s %s\n", commands[k].name, commands[k].summary);
+	for (size_t k = 0; nd_commands[k]; k++)
+		fprintf(out, "  %-10s %s\n", nd_commands[k]->name, nd_commands[k]->summary);
 	fprintf(out,
 		"\n"
 		"Options:\n"
@@ -61,6 +50,32 @@ static bool want_color(int fd)
 	if (term && !strcmp(term, "dumb"))
 		return false;
 	return isatty(fd);
+}
+
+/* The command's options, its operands, its database, then the command. */
+static int run_command(struct nd_cli *cli, const struct nd_command *cmd, int argc, char **argv)
+{
+	int first;
+	bool help;
+	int rc = nd_options_parse(cli, cmd, argc, argv, &first, &help);
+	if (rc != ND_EXIT_OK || help)
+		return rc;
+	argc -= first;
+	argv += first;
+	if (cmd->check)
+		rc = cmd->check(cli, argc, argv);
+	else if (argc > 0)
+		rc = cli_usage_error(cli, cmd->name, "unexpected argument '%s'", argv[0]);
+	if (rc != ND_EXIT_OK)
+		return rc;
+	if (cmd->db != ND_DB_NONE &&
+	    (rc = cli_open_store(cli, cmd->db == ND_DB_READ ? ND_STORE_READ : ND_STORE_WRITE,
+				 &cli->store)))
+		return rc;
+	rc = cmd->run(cli, argc, argv);
+	nd_store_close(cli->store);
+	cli->store = NULL;
+	return rc;
 }
 
 /* Global options, then the command. */
@@ -100,12 +115,12 @@ static int dispatch(struct nd_cli *cli, int argc, char **argv)
 		usage(stdout);
 		return ND_EXIT_OK;
 	}
-	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
-		if (!strcmp(name, commands[k].name)) {
+	for (size_t k = 0; nd_commands[k]; k++) {
+		if (!strcmp(name, nd_commands[k]->name)) {
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
 			optind = 0; /* glibc: reinitialise getopt for the command */
-			return commands[k].run(cli, sub_argc, sub_argv);
+			return run_command(cli, nd_commands[k], sub_argc, sub_argv);
 		}
 	}
 	return cli_usage_error(cli, NULL, "unknown command '%s'", name);
