@@ -6,7 +6,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "walk.h"
 
 /* Runs a check whose rows are each one problem (text in column 0, then
  * hint when not NULL), except a single "ok". */
@@ -82,8 +83,7 @@ static int64_t source_problems(struct nd_store *s, nd_problem_fn fn, void *ctx,
 		return ND_STORE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *path = (const char *)sqlite3_column_text(st, 0);
-		struct stat sb;
-		if (lstat(path, &sb) != 0) {
+		if (nd_walk_gone(path)) {
 			snprintf(detail, sizeof(detail), "%s: the file is gone (forget it with 'newsdb import --prune')", path);
 			fn("missing-source", detail, ctx);
 			n++;

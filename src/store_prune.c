@@ -4,17 +4,10 @@
  */
 #include "store_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "buf.h"
-
-static bool file_is_gone(const char *path)
-{
-	struct stat st;
-	return lstat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
-}
+#include "walk.h"
 
 /* Paths of sources whose files are gone, collected first: deleting while
  * stepping the same table is not allowed. */
@@ -27,7 +20,7 @@ static int gone_sources(struct nd_store *s, char ***paths, size_t *n, struct nd_
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *path = (const char *)sqlite3_column_text(st, 0);
-		if (!file_is_gone(path))
+		if (!nd_walk_gone(path))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;

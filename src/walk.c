@@ -282,3 +282,9 @@ int nd_walk(const char *const *roots, int n_roots, nd_walk_file_fn on_file,
 	free(w.dirs.slots);
 	return rc;
 }
+
+bool nd_walk_gone(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}

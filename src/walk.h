@@ -5,6 +5,7 @@
 #ifndef ND_WALK_H
 #define ND_WALK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nd_walk_entry {
@@ -40,5 +41,10 @@ typedef void (*nd_walk_problem_fn)(const char *path, int errnum, const char *wha
  */
 int nd_walk(const char *const *roots, int n_roots, nd_walk_file_fn on_file,
 	    nd_walk_problem_fn on_problem, void *ctx);
+
+/* The one rule for "the file is gone", used by import (a moved file), prune
+ * and check: lstat fails with ENOENT or ENOTDIR.  A file that cannot be
+ * looked at (EACCES, EIO) is still there, and must not be forgotten. */
+bool nd_walk_gone(const char *path);
 
 #endif
