@@ -1,6 +1,6 @@
 /*
  * cli_options.c: prints the command table and every command's options
- * (src/options.h) as one JSON document, so that the tests can hold the man
+ * (src/cli/options.h) as one JSON document, so that the tests can hold the man
  * page and both completion scripts against the table --help is printed
  * from (tests/e2e/test_interop.py, class OptionsTable).
  */

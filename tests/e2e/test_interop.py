@@ -18,10 +18,10 @@ from e2e import BIN, CORPUS, DATA, SEEDS, NewsdbTest, main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.dirname(os.path.dirname(os.path.abspath(BIN)))  # BUILD/src/newsdb
-MAN_PAGE = os.path.join(ROOT, "doc", "newsdb.1")
+MAN_PAGE = os.path.join(ROOT, "docs", "man", "newsdb.1")
 BASH_COMPLETION = os.path.join(ROOT, "completions", "newsdb.bash")
 ZSH_COMPLETION = os.path.join(ROOT, "completions", "_newsdb")
-# prints the command table and every command's options (src/options.h) as JSON
+# prints the command table and every command's options (src/cli/options.h) as JSON
 CLI_OPTIONS = os.environ.get("NEWSDB_CLI_OPTIONS") or os.path.join(BUILD, "tools", "cli_options")
 SCHEMA = os.path.join(ROOT, "schema", "001_init.sql")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "schema.md")
