@@ -713,8 +713,10 @@ int store_terms_sync(struct nd_store *s, struct nd_error *err)
 	if (!rc)
 		rc = note_rows(s, ST_TERMS_NEW_ROWS, true, &tok, t, err);
 	store_tokenizer_close(&tok);
-	/* in term order: each write lands next to the one before */
-	qsort(t->touched, t->n_touched, sizeof(*t->touched), by_term);
+	/* in term order: each write lands next to the one before (touched is
+	 * NULL when the commit indexed no word, which qsort may not be given) */
+	if (t->n_touched > 1)
+		qsort(t->touched, t->n_touched, sizeof(*t->touched), by_term);
 	for (size_t k = 0; k < t->n_touched && !rc; k++) {
 		struct word *w = t->touched[k];
 		rc = w->common ? apply_common(s, &p, w, err) : apply_other(s, &p, w, err);
