@@ -1,5 +1,5 @@
 -- newsdb schema, version 2: what makes ranked search exact and fast at any
--- archive size (src/store_terms.c keeps it; docs/schema.md explains it).
+-- archive size (src/lib/store/store_terms.c keeps it; docs/schema.md explains it).
 --
 -- bm25 needs, for each word of a query, how many rows hold it, and ranking
 -- a common word needs the rows where it weighs most: FTS5 keeps neither

@@ -1,7 +1,8 @@
 """newsdb in its ecosystem: what `meson install` puts in place (binary, man
 page, bash and zsh completions), that the man page and the completions agree
-with the binary's own --help, and that the database works as it is in the
-sqlite3 CLI and sqlite-utils.
+with the binary's own --help and with the command table it is printed from
+(tools/cli_options), and that the database works as it is in the sqlite3 CLI
+and sqlite-utils.
 
 The tools these tests use (meson, groff, man, bash, sqlite3, sqlite-utils)
 are installed by scripts/test; a missing one fails the test. zsh is optional.
@@ -17,9 +18,11 @@ from e2e import BIN, CORPUS, DATA, SEEDS, NewsdbTest, main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.dirname(os.path.dirname(os.path.abspath(BIN)))  # BUILD/src/newsdb
-MAN_PAGE = os.path.join(ROOT, "doc", "newsdb.1")
+MAN_PAGE = os.path.join(ROOT, "docs", "man", "newsdb.1")
 BASH_COMPLETION = os.path.join(ROOT, "completions", "newsdb.bash")
 ZSH_COMPLETION = os.path.join(ROOT, "completions", "_newsdb")
+# prints the command table and every command's options (src/cli/options.h) as JSON
+CLI_OPTIONS = os.environ.get("NEWSDB_CLI_OPTIONS") or os.path.join(BUILD, "tools", "cli_options")
 SCHEMA = os.path.join(ROOT, "schema", "001_init.sql")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "schema.md")
 FEED_TEMPLATE = os.path.join(ROOT, "share", "newsdb", "opensearch-template.json")
@@ -288,6 +291,114 @@ class ZshCompletion(Tools):
                          ["csv", "json", "ndjson", "text", "tsv"])
         self.assertEqual(self.complete("newsdb export -f "), ["files", "ndjson", "opensearch"])
         self.assertEqual(self.complete("newsdb stats --by "), ["month", "year"])
+
+
+def roff(text):
+    """TEXT as the man page writes it: every hyphen escaped."""
+    return text.replace("-", "\\-")
+
+
+def man_tag(o):
+    """The .TP tag line of option O in the man page."""
+    name = roff("--" + o["long"])
+    if o["short"] and o["arg"]:
+        return f'.BR {roff("-" + o["short"])} ", " {name} " \\fI{o["arg"]}\\fR"'
+    if o["short"]:
+        return f'.BR {roff("-" + o["short"])} ", " {name}'
+    if o["arg"] and o["optional"]:
+        return f'.BR {name} " [\\fI{o["arg"]}\\fR]"'
+    if o["arg"]:
+        return f'.BI {name} " {o["arg"]}"'
+    return f".B {name}"
+
+
+class OptionsTable(Tools):
+    """The man page and both completion scripts against the one table that
+    parses each command's options and prints its --help: any option added,
+    renamed or given other values there and not here fails."""
+
+    bash_complete = BashCompletion.complete
+
+    def table(self):
+        r = run([CLI_OPTIONS])
+        self.assertEqual((r.returncode, r.stderr), (0, ""), r)
+        return json.loads(r.stdout)["commands"]
+
+    def test_help_is_the_table(self):
+        table = self.table()
+        self.assertEqual([c["name"] for c in table], self.commands())
+        for cmd in table:
+            with self.subTest(cmd["name"]):
+                listed = []
+                for line in self.help_text(cmd["name"]).splitlines():
+                    m = re.match(r"  (?:-(\w), |    )--([a-z][a-z-]*)(?: \[?([A-Z]+)\]?)?", line)
+                    if m:
+                        listed.append(m.groups())
+                mine = [(o["short"], o["long"], o["arg"]) for o in cmd["options"]]
+                self.assertEqual(listed, mine + [("h", "help", None)] if mine else [])
+
+    def test_man_page_options_are_the_table(self):
+        with open(MAN_PAGE) as f:
+            page = f.read()
+        commands = page.split("\n.SH COMMANDS\n", 1)[1].split("\n.SH ", 1)[0]
+        sections = re.split(r"(?m)^\.SS ", commands)[1:]
+        for cmd in self.table():
+            with self.subTest(cmd["name"]):
+                mine = [s for s in sections
+                        if re.match(rf'"?(.*, )?{cmd["name"]}\b', s)]
+                self.assertEqual(len(mine), 1, cmd["name"])
+                entries = re.split(r"(?m)^\.TP\n", mine[0])[1:]
+                tags = [e.split("\n", 1)[0] for e in entries]
+                self.assertEqual(tags, [man_tag(o) for o in cmd["options"]])
+                for o, entry in zip(cmd["options"], entries):
+                    for value in o["choices"]:
+                        self.assertRegex(entry, rf"(?m)^\.BR? {re.escape(roff(value))}( [,.;])?$",
+                                         f'--{o["long"]} {value}')
+
+    def test_bash_completion_is_the_table(self):
+        os.makedirs(os.path.join(self.dir, "news"))
+        with open(os.path.join(self.dir, "news.txt"), "w") as f:
+            f.write("x")
+        operands = {"files": ["news", "news.txt"], "folders": ["news"], "none": []}
+        for cmd in self.table():
+            name = cmd["name"]
+            with self.subTest(name):
+                names = ["-h", "--help"]
+                for o in cmd["options"]:
+                    names += (["-" + o["short"]] if o["short"] else []) + ["--" + o["long"]]
+                self.assertEqual(sorted(self.bash_complete(name, "-")), sorted(names))
+                self.assertEqual(sorted(self.bash_complete(name, "new")), operands[cmd["operands"]])
+                for o in cmd["options"]:
+                    if not o["arg"] or o["complete"] in ("providers", "topics"):
+                        continue  # those read a database: test_other_option_values
+                    for spelled in (["-" + o["short"]] if o["short"] else []) + ["--" + o["long"]]:
+                        want = o["choices"] if o["complete"] == "choices" else []
+                        self.assertEqual(self.bash_complete(name, spelled, ""), want, spelled)
+
+    def test_zsh_completion_is_the_table(self):
+        with open(ZSH_COMPLETION) as f:
+            script = f.read()
+        table = self.table()
+        listed = re.findall(r"(?m)^    '([a-z]+):(.*)'$", script.split("cmds=(", 1)[1].split(")", 1)[0])
+        self.assertEqual(listed, [(c["name"], c["summary"]) for c in table])
+        limit = re.search(r"(?m)^  limit=\((.*)\)$", script).group(1)
+        for cmd in table:
+            with self.subTest(cmd["name"]):
+                m = re.search(rf"(?ms)^        (?:\S+\|)?{cmd['name']}(?:\|\S+)?\)\n(.*?);;", script)
+                self.assertIsNotNone(m, cmd["name"])
+                block = m.group(1).replace("$limit", limit)
+                offered = set(re.findall(r"--([a-z][a-z-]*)", block)) - {"help"}
+                self.assertEqual(offered, {o["long"] for o in cmd["options"]})
+                for o in cmd["options"]:
+                    eq = ("=-" if o["optional"] else "=") if o["arg"] else ""
+                    spelled = (rf"\{{-{o['short']}\+?,--{o['long']}{eq}\}}" if o["short"]
+                               else rf"'\*?--{o['long']}{eq}\[")
+                    line = [l for l in block.splitlines() if re.search(spelled, l)]
+                    self.assertEqual(len(line), 1, f"--{o['long']}: {spelled}")
+                    if o["choices"] and o["optional"]:  # a comma-separated list of them
+                        self.assertIn(" -s , facet " + " ".join(o["choices"]) + "'", line[0])
+                    elif o["choices"]:
+                        self.assertIn(":(" + " ".join(o["choices"]) + ")", line[0])
 
 
 class SqliteCli(Tools):

@@ -15,7 +15,7 @@ import sqlite3
 
 from e2e import NewsdbTest, main
 
-RULES_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "rules.h")
+RULES_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "lib", "rules.h")
 
 BROKEN = "---\ntitle: [unclosed\nwebUrl: https://repeat.example/broken\n---\nbody\n"
 NOT_ARTICLE = "just a note, no front matter\n"

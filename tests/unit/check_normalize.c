@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "normalize.h"
+#include "utf8.h"
 #include "suites.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -538,7 +539,7 @@ START_TEST(test_real_rejects)
 }
 END_TEST
 
-/* ---- nd_norm_has_cjk and nd_norm_utf8_valid ---- */
+/* ---- nd_norm_has_cjk and nd_utf8_valid ---- */
 
 START_TEST(test_cjk_detect)
 {
@@ -620,10 +621,10 @@ START_TEST(test_utf8_valid)
 		/* exact-size copy: the length, not a terminator, must stop the scan */
 		char *in = nd_xmalloc(t[i].len);
 		memcpy(in, t[i].in, t[i].len);
-		ck_assert_msg(nd_norm_utf8_valid(in, t[i].len) == t[i].valid, "case %zu", i);
+		ck_assert_msg(nd_utf8_valid(in, t[i].len) == t[i].valid, "case %zu", i);
 		free(in);
 	}
-	ck_assert(nd_norm_utf8_valid(NULL, 0));
+	ck_assert(nd_utf8_valid(NULL, 0));
 }
 END_TEST
 
@@ -710,8 +711,8 @@ static void check_key_invariants(const char *s, size_t len)
 	char *again = nd_norm_key(key);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_str_eq(again, key);
-	if (nd_norm_utf8_valid(s, len))
-		ck_assert(nd_norm_utf8_valid(key, strlen(key)));
+	if (nd_utf8_valid(s, len))
+		ck_assert(nd_utf8_valid(key, strlen(key)));
 	free(again);
 	free(key);
 }
@@ -793,8 +794,8 @@ START_TEST(test_random_invariants)
 		char *both = nd_xmalloc(len + len2);
 		memcpy(both, s, len);
 		memcpy(both + len, s2, len2);
-		if (nd_norm_utf8_valid(s, len) && nd_norm_utf8_valid(s2, len2))
-			ck_assert(nd_norm_utf8_valid(both, len + len2));
+		if (nd_utf8_valid(s, len) && nd_utf8_valid(s2, len2))
+			ck_assert(nd_utf8_valid(both, len + len2));
 		free(both);
 		free(s);
 		free(s2);

@@ -1,0 +1,328 @@
+/*
+ * store.c: opening and closing the database, schema migrations and
+ * transactions (the statement cache is store_stmt.c).  Writing articles is store_write.c, reading them
+ * store_read.c, searching store_search.c.
+ */
+#include "store_internal.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "schema.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+static int exec(struct nd_store *s, const char *sql, struct nd_error *err, const char *doing)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, doing);
+	return ND_STORE_OK;
+}
+
+static int user_version(struct nd_store *s, int *version, struct nd_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "cannot read the schema version");
+	int rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, err, "cannot read the schema version");
+	return ND_STORE_OK;
+}
+
+/* True when the file has tables but no newsdb schema version: someone
+ * else's database, which newsdb must not touch. */
+static int is_foreign(struct nd_store *s, bool *foreign, struct nd_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, err, "cannot read the database");
+	int rc = sqlite3_step(st);
+	*foreign = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, err, "cannot read the database");
+	return ND_STORE_OK;
+}
+
+static int migrate(struct nd_store *s, const char *path, struct nd_error *err)
+{
+	int version, rc;
+	/* IMMEDIATE: two first imports at once must not both create the schema */
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err, "cannot start the schema upgrade")))
+		return rc;
+	if ((rc = user_version(s, &version, err)))
+		goto fail;
+	if (version > nd_schema_version) {
+		nd_error_set(err, 0, 0,
+			     "'%s' was written by a newer newsdb (schema %d, this one knows %d); "
+			     "upgrade newsdb", path, version, nd_schema_version);
+		rc = ND_STORE_ERROR;
+		goto fail;
+	}
+	if (version == 0) {
+		bool foreign;
+		if ((rc = is_foreign(s, &foreign, err)))
+			goto fail;
+		if (foreign) {
+			nd_error_set(err, 0, 0,
+				     "'%s' is an SQLite database but not a newsdb one; "
+				     "choose another file with --db", path);
+			rc = ND_STORE_ERROR;
+			goto fail;
+		}
+	}
+	for (int v = version; v < nd_schema_version; v++) {
+		if ((rc = exec(s, nd_schema_migrations[v], err, "cannot upgrade the schema")))
+			goto fail;
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if ((rc = exec(s, sql, err, "cannot upgrade the schema")))
+			goto fail;
+	}
+	if ((rc = exec(s, "COMMIT", err, "cannot finish the schema upgrade")))
+		goto fail;
+	return ND_STORE_OK;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int check_version(struct nd_store *s, const char *path, struct nd_error *err)
+{
+	int version, rc;
+	if ((rc = user_version(s, &version, err)))
+		return rc;
+	if (version == nd_schema_version)
+		return ND_STORE_OK;
+	if (version > nd_schema_version)
+		nd_error_set(err, 0, 0, "'%s' was written by a newer newsdb (schema %d); upgrade newsdb",
+			     path, version);
+	else if (version == 0)
+		nd_error_set(err, 0, 0, "'%s' is not a newsdb database", path);
+	else
+		nd_error_set(err, 0, 0, "'%s' has an older schema (%d); run 'newsdb import' to upgrade it",
+			     path, version);
+	return ND_STORE_ERROR;
+}
+
+/* Builds the ranking tables when they are not (an upgraded database), or
+ * always; in a transaction of its own, so a kill leaves them to be built
+ * again. */
+int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err)
+{
+	bool ready = false;
+	int rc = always ? ND_STORE_OK : store_rank_state(s, &ready, err);
+	if (rc || ready)
+		return rc;
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err, "cannot build the ranking tables")))
+		return rc;
+	if (!(rc = store_terms_rebuild(s, err)))
+		rc = exec(s, "COMMIT", err, "cannot build the ranking tables");
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mode,
+		  struct nd_error *err)
+{
+	assert(out && path);
+	*out = NULL;
+	struct stat st;
+	if (mode == ND_STORE_READ && stat(path, &st) != 0) {
+		nd_error_set(err, 0, 0, "no database at '%s'; create it with 'newsdb import PATH'",
+			     path);
+		return ND_STORE_NOT_FOUND;
+	}
+	struct nd_store *s = nd_xcalloc(1, sizeof(*s));
+	s->mode = mode;
+	int flags = mode == ND_STORE_READ ? SQLITE_OPEN_READONLY
+					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = store_fail(s, err, "cannot open the database");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if (store_register_rank(s->db) != SQLITE_OK || store_register_copy_key(s->db) != SQLITE_OK) {
+		nd_error_set(err, 0, 0, "this SQLite has no FTS5; newsdb needs one built with it");
+		rc = ND_STORE_ERROR;
+		goto fail;
+	}
+	/* a file that is not SQLite at all fails here, before anything is written */
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON", err, "cannot open the database")))
+		goto fail;
+	if (mode == ND_STORE_WRITE) {
+		/* SQLite falls back to read-only quietly (an immutable file, say) */
+		if (sqlite3_db_readonly(s->db, "main") == 1) {
+			nd_error_set(err, 0, 0, "the file is read-only");
+			rc = ND_STORE_READONLY;
+			goto fail;
+		}
+		/* 28 MiB of page cache: what SQLite holds beside the cache grows
+		 * with the database (24-28 MiB more at 1M files), and this keeps
+		 * the import under 64 MB there for 4% more CPU than 32 MiB
+		 * (docs/benchmarks.md). */
+		if ((rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+				  "PRAGMA cache_size = -28672; PRAGMA temp_store = MEMORY",
+			       err, "cannot open the database")))
+			goto fail;
+		if ((rc = migrate(s, path, err)) || (rc = store_build_ranking(s, false, err)))
+			goto fail;
+	} else if ((rc = check_version(s, path, err))) {
+		goto fail;
+	}
+	*out = s;
+	return ND_STORE_OK;
+fail:
+	nd_store_close(s);
+	return rc;
+}
+
+void nd_store_close(struct nd_store *s)
+{
+	if (!s)
+		return;
+	store_sources_release(s);
+	store_terms_close(s);
+	for (int k = 0; k < ST_COUNT; k++)
+		sqlite3_finalize(s->stmts[k]);
+	if (s->db && s->mode == ND_STORE_WRITE)
+		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+/*
+ * Deferred full-text indexing.  The schema's triggers index each article as
+ * it is written, but FTS5 writes its pending terms out as a new segment at
+ * every statement that opens a statement journal, and a trigger writing to a
+ * virtual table always does: row by row, that is most of an import's time.
+ * So inside a transaction this connection turns the schema's triggers off
+ * (SQLITE_DBCONFIG_ENABLE_TRIGGER; TEMP triggers still fire) and TEMP
+ * triggers note which rows changed, with the text they had when it was last
+ * indexed; the commit then brings both indexes up to date in four
+ * statements, before COMMIT, in the same transaction.  (No OR IGNORE in the
+ * TEMP triggers: an upsert's conflict handling would override it.)  Other connections
+ * (sqlite3, Datasette) only ever see committed states, where the indexes
+ * match the articles, and keep the schema's triggers.
+ */
+static const char fts_defer_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS newsdb_fts_old (id INTEGER PRIMARY KEY, title, excerpt, body);"
+	"CREATE TEMP TABLE IF NOT EXISTS newsdb_fts_new (id INTEGER PRIMARY KEY);"
+	/* an article written in this transaction was never indexed: nothing to take out */
+	"CREATE TEMP TRIGGER newsdb_fts_ai AFTER INSERT ON main.articles BEGIN"
+	" INSERT INTO newsdb_fts_new (id) SELECT new.id"
+	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = new.id);"
+	" END;"
+	"CREATE TEMP TRIGGER newsdb_fts_au AFTER UPDATE OF title, excerpt, body ON main.articles"
+	" WHEN old.title IS NOT new.title OR old.excerpt IS NOT new.excerpt OR old.body IS NOT new.body BEGIN"
+	" INSERT INTO newsdb_fts_old (id, title, excerpt, body)"
+	"  SELECT old.id, old.title, old.excerpt, old.body"
+	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = old.id)"
+	"  AND NOT EXISTS (SELECT 1 FROM newsdb_fts_old WHERE id = old.id);"
+	" INSERT INTO newsdb_fts_new (id) SELECT new.id"
+	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = new.id);"
+	" END;"
+	"CREATE TEMP TRIGGER newsdb_fts_ad AFTER DELETE ON main.articles BEGIN"
+	" INSERT INTO newsdb_fts_old (id, title, excerpt, body)"
+	"  SELECT old.id, old.title, old.excerpt, old.body"
+	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = old.id)"
+	"  AND NOT EXISTS (SELECT 1 FROM newsdb_fts_old WHERE id = old.id);"
+	" DELETE FROM newsdb_fts_new WHERE id = old.id;"
+	" END;";
+
+/* What the schema's triggers would have done, in bulk.  The trigram
+ * condition is the one of schema/001_init.sql, with a quick test first. */
+static const char fts_sync_sql[] =
+	"INSERT INTO main.articles_fts (articles_fts, rowid, title, excerpt, body)"
+	" SELECT 'delete', id, title, excerpt, body FROM temp.newsdb_fts_old ORDER BY id;"
+	"DELETE FROM main.articles_trigram WHERE rowid IN (SELECT id FROM temp.newsdb_fts_old);"
+	"INSERT INTO main.articles_fts (rowid, title, excerpt, body)"
+	" SELECT id, title, excerpt, body FROM main.articles"
+	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id;"
+	"INSERT INTO main.articles_trigram (rowid, title, excerpt, body)"
+	" SELECT id, title, excerpt, body FROM main.articles"
+	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new)"
+	/* all ASCII (one byte a character) has no CJK: no need for the slower GLOB */
+	" AND length(coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, ''))"
+	"  <> length(CAST(coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '') AS BLOB))"
+	" AND coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '')"
+	"     GLOB '*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+	"\u1100-\u11ff\U00020000-\U0002fa1f]*'"
+	" ORDER BY id;";
+
+/* After the ranking tables took the same rows (store_terms_sync). */
+static const char fts_clear_sql[] =
+	"DELETE FROM temp.newsdb_fts_old;"
+	"DELETE FROM temp.newsdb_fts_new;"
+	"DROP TRIGGER temp.newsdb_fts_ai;"
+	"DROP TRIGGER temp.newsdb_fts_au;"
+	"DROP TRIGGER temp.newsdb_fts_ad;";
+
+static void schema_triggers(struct nd_store *s, int on)
+{
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, on, NULL);
+}
+
+static bool deferring(struct nd_store *s)
+{
+	int on = 1;
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &on);
+	return !on;
+}
+
+int nd_store_begin(struct nd_store *s, struct nd_error *err)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE", err, "cannot start a transaction");
+	if (rc || s->mode != ND_STORE_WRITE)
+		return rc;
+	/* created inside the transaction: a rollback takes the TEMP triggers away */
+	if ((rc = exec(s, fts_defer_sql, err, "cannot start a transaction"))) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	schema_triggers(s, 0);
+	return ND_STORE_OK;
+}
+
+int nd_store_commit(struct nd_store *s, struct nd_error *err)
+{
+	int rc = ND_STORE_OK;
+	if (deferring(s)) {
+		rc = exec(s, fts_sync_sql, err, "cannot update the search indexes");
+		if (!rc)
+			rc = store_terms_sync(s, err);
+		if (!rc)
+			rc = exec(s, fts_clear_sql, err, "cannot update the search indexes");
+	}
+	if (!rc)
+		rc = exec(s, "COMMIT", err, "cannot commit");
+	if (!rc)
+		store_terms_committed(s);
+	if (rc)
+		nd_store_rollback(s);
+	schema_triggers(s, 1);
+	return rc;
+}
+
+void nd_store_rollback(struct nd_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->sources_writes++; /* what the sources cache read in it may be undone */
+	store_terms_forget(s);
+	schema_triggers(s, 1);
+}
+

@@ -1,0 +1,286 @@
+/*
+ * store_internal.h: what the store*.c files share and nobody else sees: the
+ * handle, and the statement cache that prepares each statement once.
+ */
+#ifndef ND_STORE_INTERNAL_H
+#define ND_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store.h"
+
+/* Every statement the store runs, prepared on first use and kept. */
+enum stmt_id {
+	ST_SAVEPOINT, ST_RELEASE,
+	ST_SOURCE_GET, ST_SOURCE_FOLDER, ST_SOURCE_ARTICLE, ST_SOURCE_PUT, ST_SOURCE_OTHERS, ST_SOURCE_DELETE,
+	ST_SOURCE_MARK_STALE,
+	ST_SOURCE_CANDIDATES, ST_PRUNE_ARTICLES, ST_PRUNE_PROVIDERS, ST_PRUNE_TOPICS,
+	ST_PRUNE_IMAGES, ST_REFRESH_ARCHIVED,
+	ST_ARTICLE_FIND, ST_ARTICLE_UPSERT, ST_ARTICLE_LINK_UPSERT, ST_ARTICLE_SET_ARCHIVED,
+	ST_PROVIDER_FIND, ST_PROVIDER_INSERT, ST_PROVIDER_IMAGES_CLEAR,
+	ST_PROVIDER_IMAGE_ADD, ST_TOPIC_FIND, ST_TOPIC_INSERT, ST_ARTICLE_TOPICS_CLEAR,
+	ST_ARTICLE_TOPIC_ADD, ST_IMAGE_UPSERT, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD,
+	ST_RELATED_CLEAR, ST_RELATED_ADD,
+	ST_RANK_CANDIDATES, ST_RANK_CANDIDATES_FILTERED, ST_RANK_ARCHIVED, ST_RANK_LENGTH,
+	ST_SEARCH_PAGE, ST_SEARCH_PAGE_SCAN, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
+	ST_SEARCH_DATE_DESC_SCAN, ST_SEARCH_DATE_ASC_SCAN, ST_SEARCH_RANK_DEDUPE_SCAN,
+	ST_SEARCH_DATE_DESC_DEDUPE_SCAN, ST_SEARCH_DATE_ASC_DEDUPE_SCAN,
+	ST_FILTER_DATE_DESC, ST_FILTER_DATE_ASC,
+	ST_SEARCH_RANK_DEDUPE, ST_SEARCH_DATE_DESC_DEDUPE, ST_SEARCH_DATE_ASC_DEDUPE,
+	ST_FILTER_DATE_DESC_DEDUPE, ST_FILTER_DATE_ASC_DEDUPE,
+	ST_READ_ARTICLE, ST_READ_ID_BY_PATH, ST_READ_PROVIDER, ST_READ_PROVIDER_IMAGES,
+	ST_READ_ARTICLE_IMAGES, ST_READ_TOPICS, ST_READ_RELATED_IDS, ST_READ_BACKLINKS,
+	ST_READ_SOURCES, ST_READ_ARCHIVED_IDS,
+	ST_STATS, ST_PER_MONTH, ST_PER_YEAR, ST_PROVIDERS_BY_COUNT, ST_PROVIDERS_BY_NAME,
+	ST_TOPICS_BY_COUNT, ST_TOPICS_BY_NAME, ST_CHECK_INTEGRITY, ST_CHECK_FOREIGN_KEYS,
+	ST_CHECK_FTS, ST_CHECK_TRIGRAM, ST_CHECK_FAILED, ST_CHECK_PATHS,
+	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
+	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
+	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_ARCHIVED,
+	ST_RANK_CANDIDATES_PLAIN, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
+	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
+	ST_CHECK_STRAY_LISTS,
+	/* the feed's change log (store_feed.c) */
+	ST_FEED_PUT, ST_FEED_LEAVE_YEARS, ST_FEED_LEFT, ST_FEED_BEGIN, ST_FEED_LAST, ST_FEED_END,
+	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
+	ST_IMAGE_DROP_ORPHAN, ST_CHECK_ORPHAN_IMAGES,
+	ST_SOURCE_MARK_NOT_OK,
+	/* a search's facets and timeline (store_facets.c) */
+	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
+	ST_COUNT
+};
+
+struct source_cache;
+struct ranked_page;
+struct term_session;
+
+struct nd_store {
+	sqlite3 *db;
+	enum nd_store_mode mode;
+	sqlite3_stmt *stmts[ST_COUNT];
+	struct source_cache *sources; /* store_sources.c */
+	/* bumped by each run of a statement that writes sources and by each
+	 * rollback (store_stmt.c, store.c): the sources cache's rows read at
+	 * another count are stale */
+	uint64_t sources_writes;
+	struct term_session *terms;   /* store_terms.c */
+};
+
+/* store_sources.c: frees the sources cache (nd_store_close). */
+void store_sources_release(struct nd_store *s);
+
+/* The cached statement, reset and with bindings cleared, or NULL with err
+ * set. */
+sqlite3_stmt *store_stmt(struct nd_store *s, enum stmt_id id, struct nd_error *err);
+
+/* The connection's FTS5 API (for tokenizers and ranking functions), or NULL. */
+fts5_api *store_fts5_api(sqlite3 *db);
+
+/* A tokenizer of FTS5's (store_tokens.c): with stem, the word index's own
+ * (porter over unicode61, diacritics removed); without, case and accents
+ * folded only. */
+struct store_tokenizer {
+	fts5_tokenizer api;
+	Fts5Tokenizer *tok;
+};
+int store_tokenizer_open(sqlite3 *db, bool stem, struct store_tokenizer *out);
+void store_tokenizer_close(struct store_tokenizer *t); /* safe after a failed open */
+
+/* Called with each token as the index stores it (colocated ones skipped,
+ * long ones cut as FTS5 cuts them); non-zero stops with that code. */
+typedef int (*store_token_fn)(void *ctx, const char *token, int len);
+
+/* Tokenizes text[0..len) as a document (query = false) or a query. */
+int store_tokenize(struct store_tokenizer *t, bool query, const char *text, int len,
+		   store_token_fn fn, void *ctx);
+
+/* A store_token_fn that appends each token and a NUL to a struct nd_buf. */
+int store_collect_token(void *ctx, const char *token, int len);
+
+/* Registers the FTS5 functions of store_rank.c: nd_rank() and
+ * nd_rank_terms(), the ranking the search statements use, and
+ * nd_term_freq() and nd_row_length(), what the ranking tables record. */
+int store_register_rank(sqlite3 *db);
+
+/* bm25 as FTS5 has it, with the column weights of the rank option of
+ * articles_fts (schema/001_init.sql; a test compares the two). */
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define RANK_WEIGHT_TITLE 10
+#define RANK_WEIGHT_EXCERPT 4
+#define RANK_WEIGHT_BODY 1
+#define RANK_STR_(x) #x
+#define RANK_STR(x) RANK_STR_(x)
+#define RANK_WEIGHTS_SQL                                                                     \
+	RANK_STR(RANK_WEIGHT_TITLE) ".0, " RANK_STR(RANK_WEIGHT_EXCERPT) ".0, " RANK_STR(    \
+		RANK_WEIGHT_BODY) ".0"
+
+/* A list's bound: the highest weight (rank_tf) a row left out of the list
+ * has, at half, once and twice the reference average length avgdl0.  A
+ * row's weight is (k1 + 1) / (1 + h) with h linear in 1 / avgdl, so at an
+ * average between two of them the bound follows from those two
+ * (rank_bound_at); rank_bound_add takes in a row left out. */
+#define RANK_BOUND_POINTS 3
+struct rank_bound {
+	double w[RANK_BOUND_POINTS];
+};
+void rank_bound_add(struct rank_bound *b, double freq, double length, double avgdl0);
+double rank_bound_at(const struct rank_bound *b, double avgdl0, double avgdl);
+
+/* bm25's term-frequency part for one phrase of a row (weighted count
+ * `freq`, `length` tokens) and its idf, computed as FTS5 computes them. */
+double rank_tf(double freq, double length, double avgdl);
+double rank_idf(int64_t n_rows, int64_t hits);
+
+/* Words in this many rows or more get a list of the rows where they weigh
+ * most (store_terms.c): ranking one of them reads its list, not every
+ * match.  Fewer, and scoring every match is as quick.  A list keeps its
+ * RANK_LIST_KEEP heaviest rows, grows with heavier new ones, and is cut
+ * back when it passes three times that.  (_newsdb_meta can set others for a
+ * database: store_terms.c.) */
+#define RANK_LIST_MIN_DOCS 2000
+#define RANK_LIST_KEEP 500
+
+/* store_terms.c: the ranking tables (schema/002_ranking.sql).  sync runs in
+ * each commit, after the word index took the transaction's rows and before
+ * the TEMP tables of store.c are cleared; rebuild makes them anew from the
+ * word index; check reports each way they differ from it. */
+int store_terms_sync(struct nd_store *s, struct nd_error *err);
+/* After COMMIT: what sync held back for the transaction becomes the
+ * session's.  forget drops everything the session knows (after a rollback,
+ * or when the tables are rebuilt); close first writes the counts it holds. */
+void store_terms_committed(struct nd_store *s);
+void store_terms_forget(struct nd_store *s);
+int store_terms_close(struct nd_store *s);
+/* store.c: rebuild in a transaction of its own, if they are not built yet
+ * or `always`. */
+int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err);
+int store_terms_rebuild(struct nd_store *s, struct nd_error *err);
+int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
+
+/* 'rank_state' of _newsdb_meta is 'ready': the ranking tables describe
+ * every row of the word index. */
+int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err);
+/* A number of _newsdb_meta into *out (left as it is when the key is absent). */
+int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_error *err);
+
+/* store_lists.c: the page of a ranked search for one word with a list:
+ * 1 with page filled, 0 when the list cannot decide it (the search then
+ * scores every match), or a negative status. */
+int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+		    struct nd_error *err);
+
+/* store_lists.c: each phrase of a match expression as query.c writes it,
+ * in order, as a double: its row count when it is one common word (from
+ * _newsdb_terms), else -1; for nd_rank_terms, which ignores it unless it
+ * has one entry per phrase. */
+int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out,
+		       struct nd_error *err);
+
+/* store_search.c: binds the query's match, filters and page to the named
+ * parameters st has (:match, :exclude, :providers, ...). */
+void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o);
+/* The query has filters besides its words (provider:, topic:, dates,
+ * excluded words, CJK substrings). */
+bool store_query_has_filters(const struct nd_query *q);
+/* Sets a _newsdb_meta key to text, or to real when text is NULL. */
+int store_meta_put(struct nd_store *s, const char *key, const char *text, double real,
+		   struct nd_error *err);
+
+/* The word index's row count and average row length in tokens, from FTS5's
+ * own totals (what bm25 divides by). */
+int store_index_totals(struct nd_store *s, int64_t *n_rows, double *avgdl, struct nd_error *err);
+
+/* SQLite's varint format (FTS5's records use it): reads one into *out and
+ * returns the bytes it took (0 if p[0..n) holds none); sum adds up all of
+ * them. */
+int store_varint(const unsigned char *p, int n, int64_t *out);
+int64_t store_varint_sum(const unsigned char *p, int n);
+
+/* One match's bm25 without its length: the query's phrase weights (idf), the
+ * row's weighted count of each phrase, and the average row length. */
+struct rank_terms {
+	int n_phrases;
+	double avg_tokens;
+	const double *idf, *freq;
+};
+
+/* Reads the blob nd_rank_terms() returns (pointing into it); false if it is
+ * not one. */
+bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out);
+
+struct nd_buf;
+
+/* The page a ranked search chose: its hits as JSON [[id, rank], ...] in
+ * order. */
+struct ranked_page {
+	struct nd_buf *ids;
+};
+
+/* Ranks the rows of a candidates statement (id, nd_rank_terms blob,
+ * is_archived or NULL; store_sql.c) and fills `page` with hits offset to
+ * offset + limit (limit <= 0: all). */
+int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
+		    struct ranked_page *page, struct nd_error *err);
+
+/* bm25 of a match of n_tokens tokens, positive (higher is better).  It only
+ * falls as n_tokens grows, so rank_bm25(t, 0) bounds it for any length. */
+double rank_bm25(const struct rank_terms *t, double n_tokens);
+
+/* Fills err from the connection's last error (copied at once: the next call
+ * overwrites it) and maps the code to an nd_store_status. */
+int store_fail(struct nd_store *s, struct nd_error *err, const char *doing);
+
+/* Resets st after its last step returned rc: ND_STORE_OK when rc is
+ * SQLITE_DONE, else the error (read before the reset). */
+int store_finish(struct nd_store *s, sqlite3_stmt *st, int rc, struct nd_error *err,
+		 const char *doing);
+
+/* The one-row lookups, written once: runs st (its parameters bound) to its
+ * first row.  Returns 1 with the row there to read (then store_done(st)), 0
+ * when there is none, or a negative ND_STORE_* status with err saying
+ * `doing`; on 0 and on an error st is reset already. */
+int store_first_row(struct nd_store *s, sqlite3_stmt *st, struct nd_error *err,
+		    const char *doing);
+
+/* store_first_row of the cached statement `which` with ?1 bound to text
+ * (not copied: it must live until store_done) or to id; *out is the
+ * statement whenever it could be prepared. */
+int store_lookup_text(struct nd_store *s, enum stmt_id which, const char *text,
+		      sqlite3_stmt **out, struct nd_error *err, const char *doing);
+int store_lookup_id(struct nd_store *s, enum stmt_id which, int64_t id, sqlite3_stmt **out,
+		    struct nd_error *err, const char *doing);
+
+/* Ends the read of the row store_first_row found; ND_STORE_OK. */
+int store_done(sqlite3_stmt *st);
+
+/* A 0/1 column as 0 or 1, NULL as -1. */
+int store_column_flag(sqlite3_stmt *st, int k);
+
+/* The newest file other than `path` that gives the article without failing
+ * (by mtime, then path), copied into `other` ("" when there is none). */
+int store_newest_source(struct nd_store *s, int64_t article_id, const char *path, char *other,
+			size_t other_size, int64_t *other_mtime, struct nd_error *err);
+
+/* Makes the next import read this source's file again whatever its size and
+ * mtime: the mark is committed with the change that calls for it, so even a
+ * crash before the re-read cannot lose it. */
+int store_mark_stale(struct nd_store *s, const char *path, struct nd_error *err);
+
+/* store_feed.c, the feed's change log, written in the savepoint of the
+ * change: an archived article was stored with these values (url and
+ * published_at, "" when undated)... */
+int store_feed_put(struct nd_store *s, const char *url, const char *published_at,
+		   struct nd_error *err);
+/* ...or article `id` may have left the archive (is_archived 0 now): its
+ * rows become deletions.  Nothing happens when it is still archived. */
+int store_feed_left(struct nd_store *s, int64_t id, struct nd_error *err);
+
+/* store_copykey.c: registers nd_copy_key(), the key of --dedupe. */
+int store_register_copy_key(sqlite3 *db);
+
+/* The SQL text of each statement (store_sql.c). */
+extern const char *const store_sql[ST_COUNT];
+
+#endif

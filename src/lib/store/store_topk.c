@@ -1,0 +1,205 @@
+/*
+ * store_topk.c: the page of a ranked search, in exactly the order bm25 gives
+ * the candidate matches (articles archived from files first), reading each
+ * match's length and archived flag only if it can still reach the page.
+ *
+ * Those two reads are B-tree lookups at random places once the matches are
+ * spread over a large archive: most of a search's time if made for every
+ * match.  A match's bm25 only falls as its length grows, so its score at
+ * length 0 bounds it.  Candidates are scored in order of that bound; once
+ * the page is full of archived articles whose worst score beats the next
+ * bound, no later candidate can enter the page and none is looked up.
+ */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+struct candidate {
+	int64_t id;
+	double bound, score; /* score: once scored (score_candidate) */
+	int archived;     /* 1, 0, or -1 until read */
+	size_t freq;      /* index of its phrase counts in struct matches.freqs */
+};
+
+struct matches {
+	struct candidate *rows;
+	size_t n, cap;
+	int n_phrases;
+	double avg_tokens;
+	double *idf;      /* the query's, from the first row */
+	double *freqs;    /* n_phrases per row */
+};
+
+static void matches_release(struct matches *w)
+{
+	free(w->rows);
+	free(w->idf);
+	free(w->freqs);
+}
+
+static struct rank_terms terms_of(const struct matches *w, const struct candidate *c)
+{
+	return (struct rank_terms){ .n_phrases = w->n_phrases, .avg_tokens = w->avg_tokens,
+				    .idf = w->idf, .freq = w->freqs + c->freq };
+}
+
+/* Appends one candidate row (id, nd_rank_terms blob, is_archived or NULL). */
+static bool matches_add(struct matches *w, sqlite3_stmt *st)
+{
+	struct rank_terms t;
+	if (!rank_terms_read(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1), &t))
+		return false;
+	if (w->n == 0) {
+		w->n_phrases = t.n_phrases;
+		w->avg_tokens = t.avg_tokens;
+		w->idf = nd_xcalloc((size_t)t.n_phrases + 1, sizeof(double));
+		memcpy(w->idf, t.idf, sizeof(double) * (size_t)t.n_phrases);
+	} else if (t.n_phrases != w->n_phrases) {
+		return false;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->rows = nd_xrealloc(w->rows, w->cap * sizeof(*w->rows));
+		w->freqs = nd_xrealloc(w->freqs, (w->cap * (size_t)w->n_phrases + 1) * sizeof(double));
+	}
+	struct candidate *c = &w->rows[w->n];
+	c->id = sqlite3_column_int64(st, 0);
+	c->archived = store_column_flag(st, 2);
+	c->freq = w->n * (size_t)w->n_phrases;
+	memcpy(w->freqs + c->freq, t.freq, sizeof(double) * (size_t)t.n_phrases);
+	struct rank_terms mine = terms_of(w, c);
+	c->bound = rank_bm25(&mine, 0.0);
+	w->n++;
+	return true;
+}
+
+static int by_bound(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->bound != y->bound)
+		return x->bound > y->bound ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The page order: archived first, then the higher score, then the lower id. */
+static int by_rank(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->archived != y->archived)
+		return x->archived > y->archived ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Reads what the candidate's score needs: its length and, unless the
+ * candidates query read it, whether it is archived. */
+static int score_candidate(struct nd_store *s, const struct matches *w, struct candidate *c,
+			   struct nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (c->archived < 0) {
+		if ((rc = store_lookup_id(s, ST_RANK_ARCHIVED, c->id, &st, err, "search failed")) < 0)
+			return rc;
+		c->archived = rc == 1 && sqlite3_column_int(st, 0) != 0;
+		sqlite3_reset(st);
+	}
+	if ((rc = store_lookup_id(s, ST_RANK_LENGTH, c->id, &st, err, "search failed")) < 0)
+		return rc;
+	int64_t n_tokens = rc == 1 ? store_varint_sum(sqlite3_column_blob(st, 0),
+							 sqlite3_column_bytes(st, 0))
+					    : 0;
+	sqlite3_reset(st);
+	struct rank_terms t = terms_of(w, c);
+	c->score = rank_bm25(&t, (double)n_tokens);
+	return ND_STORE_OK;
+}
+
+/* A min-heap of the best `cap` archived scores so far: its top is the
+ * score a later candidate must beat to enter the page. */
+struct floor_heap {
+	double *v;
+	size_t n, cap;
+};
+
+static void heap_offer(struct floor_heap *h, double x)
+{
+	size_t i;
+	if (h->n < h->cap) {
+		i = h->n++;
+		while (i > 0 && h->v[(i - 1) / 2] > x) {
+			h->v[i] = h->v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		h->v[i] = x;
+		return;
+	}
+	if (x <= h->v[0])
+		return;
+	i = 0;
+	for (;;) {
+		size_t child = 2 * i + 1;
+		if (child >= h->n)
+			break;
+		if (child + 1 < h->n && h->v[child + 1] < h->v[child])
+			child++;
+		if (h->v[child] >= x)
+			break;
+		h->v[i] = h->v[child];
+		i = child;
+	}
+	h->v[i] = x;
+}
+
+int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
+		    struct ranked_page *page, struct nd_error *err)
+{
+	struct matches w = { 0 };
+	int rc;
+	while ((rc = sqlite3_step(candidates)) == SQLITE_ROW) {
+		if (!matches_add(&w, candidates)) {
+			matches_release(&w);
+			nd_error_set(err, 0, 0, "search failed: unexpected ranking data");
+			return ND_STORE_ERROR;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		matches_release(&w);
+		return store_fail(s, err, "search failed");
+	}
+	if (w.n)
+		qsort(w.rows, w.n, sizeof(*w.rows), by_bound);
+
+	size_t want = w.n;
+	if (limit > 0 && (uint64_t)offset + (uint64_t)limit < w.n)
+		want = (size_t)(offset + limit);
+	struct floor_heap best = { nd_xcalloc(want + 1, sizeof(double)), 0, want };
+	size_t scored = 0;
+	int status = ND_STORE_OK;
+	for (; scored < w.n; scored++) {
+		struct candidate *c = &w.rows[scored];
+		/* strictly: a candidate that could tie might have the lower id */
+		if (best.n == want && best.v[0] > c->bound)
+			break;
+		if ((status = score_candidate(s, &w, c, err)) != ND_STORE_OK)
+			break;
+		if (c->archived)
+			heap_offer(&best, c->score);
+	}
+	free(best.v);
+	if (status == ND_STORE_OK) {
+		if (scored)
+			qsort(w.rows, scored, sizeof(*w.rows), by_rank);
+		nd_buf_addc(page->ids, '[');
+		for (size_t k = (size_t)offset; k < scored && k < want; k++)
+			nd_buf_addf(page->ids, "%s[%lld,%.17g]", k > (size_t)offset ? "," : "",
+				    (long long)w.rows[k].id, -w.rows[k].score);
+		nd_buf_addc(page->ids, ']');
+	}
+	matches_release(&w);
+	return status;
+}
