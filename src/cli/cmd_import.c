@@ -97,6 +97,11 @@ static void on_event(const struct nd_import_event *ev, void *ctx)
 		break;
 	case ND_IMPORT_PRUNED:
 		break; /* the counts are there when the import returns */
+	case ND_IMPORT_RANKING:
+		/* a pause of its own after the bar: said where the bar was */
+		if (!ui->quiet && cli->err_tty)
+			cli_note(cli, "building the ranking tables (once, after a first import)");
+		break;
 	}
 }
 

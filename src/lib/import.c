@@ -32,6 +32,7 @@ struct import_run {
 	void *ctx;
 	struct nd_import_counts *n;
 	struct nd_pipeline *pipeline;
+	bool cold;          /* the database was empty: a bulk import */
 	uint64_t in_batch;
 	int64_t batch_started;
 	int fatal;          /* a store error that stops the import: its status */
@@ -125,7 +126,9 @@ static int store_article(struct import_run *run, struct nd_file_result *f,
 	}
 	char *vanished = NULL;
 	int rc;
-	if (item->is_new && (rc = nd_store_source_candidates(run->store, f->hash, a->url,
+	/* into an empty database every earlier source is one of this run's
+	 * files, just walked: none is gone */
+	if (item->is_new && !run->cold && (rc = nd_store_source_candidates(run->store, f->hash, a->url,
 							     find_vanished, &vanished,
 							     run->fatal_err)) != ND_STORE_OK) {
 		run->fatal = rc;
@@ -330,6 +333,10 @@ int nd_import_run(struct nd_store *s, const struct nd_import_opts *opts,
 	int rc = nd_store_begin(s, fatal);
 	if (rc == ND_STORE_OK)
 		rc = nd_store_rules_update(s, ND_RULES_VERSION, &rejudged, fatal);
+	if (rc == ND_STORE_OK)
+		rc = nd_store_is_empty(s, &run.cold, fatal);
+	if (rc == ND_STORE_OK && run.cold)
+		rc = nd_store_rank_defer(s, fatal);
 	if (rc != ND_STORE_OK) {
 		nd_store_rollback(s);
 		return rc;
@@ -360,5 +367,10 @@ int nd_import_run(struct nd_store *s, const struct nd_import_opts *opts,
 	}
 	if (opts->prune)
 		emit(&run, (struct nd_import_event){ .kind = ND_IMPORT_PRUNED });
-	return ND_STORE_OK;
+	/* a bulk import's ranking tables, or ones an earlier run left pending */
+	bool pending;
+	if ((rc = nd_store_rank_pending(s, &pending, fatal)) || !pending)
+		return rc;
+	emit(&run, (struct nd_import_event){ .kind = ND_IMPORT_RANKING });
+	return nd_store_rank_build(s, fatal);
 }

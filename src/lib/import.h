@@ -4,7 +4,9 @@
  * retry_failed), find the vanished file a new one was moved from, hand the
  * rest to the workers (pipeline.h), record each in walk order, many files
  * per transaction, then --prune and the re-reads that a file leaving an
- * article asks for.  Never prints: what happens to each file is an event
+ * article asks for.  Into an empty database it imports in bulk: the
+ * ranking tables are built once at the end instead of kept in each commit,
+ * and no new file is looked up as a move (there is nothing to move from).  Never prints: what happens to each file is an event
  * for the caller (cmd_import.c turns them into lines and a progress bar).
  */
 #ifndef ND_IMPORT_H
@@ -42,6 +44,7 @@ enum nd_import_event_kind {
 	ND_IMPORT_FAILED,   /* path, err: why (err.line 0 when no position applies) */
 	ND_IMPORT_WALKED,   /* every file walked was recorded */
 	ND_IMPORT_PRUNED,   /* counts->pruned, after the last commit */
+	ND_IMPORT_RANKING,  /* the ranking tables are being built (a bulk import's end) */
 };
 
 struct nd_import_event {

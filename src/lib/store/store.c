@@ -115,15 +115,11 @@ static int check_version(struct nd_store *s, const char *path, struct nd_error *
 	return ND_STORE_ERROR;
 }
 
-/* Builds the ranking tables when they are not (an upgraded database), or
- * always; in a transaction of its own, so a kill leaves them to be built
- * again. */
-int store_build_ranking(struct nd_store *s, bool always, struct nd_error *err)
+/* Builds the ranking tables anew, in a transaction of its own, so a kill
+ * leaves them to be built again. */
+int store_build_ranking(struct nd_store *s, struct nd_error *err)
 {
-	bool ready = false;
-	int rc = always ? ND_STORE_OK : store_rank_state(s, &ready, err);
-	if (rc || ready)
-		return rc;
+	int rc;
 	if ((rc = exec(s, "BEGIN IMMEDIATE", err, "cannot build the ranking tables")))
 		return rc;
 	if (!(rc = store_terms_rebuild(s, err)))
@@ -178,7 +174,10 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 				  "PRAGMA cache_size = -28672; PRAGMA temp_store = MEMORY",
 			       err, "cannot open the database")))
 			goto fail;
-		if ((rc = migrate(s, path, err)) || (rc = store_build_ranking(s, false, err)))
+		/* ranking tables left pending are built by the next import's
+		 * end (nd_store_rank_finish) or optimize, not here: an import
+		 * that goes on with a bulk load would build them twice */
+		if ((rc = migrate(s, path, err)))
 			goto fail;
 	} else if ((rc = check_version(s, path, err))) {
 		goto fail;

@@ -147,7 +147,7 @@ int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 		return store_fail(s, err, "cannot optimize");
 	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
 		if (!steps[k]) {
-			if ((rc = store_build_ranking(s, true, err)))
+			if ((rc = store_build_ranking(s, err)))
 				return rc;
 		} else if (sqlite3_exec(s->db, steps[k], NULL, NULL, NULL) != SQLITE_OK) {
 			return store_fail(s, err, "cannot optimize");

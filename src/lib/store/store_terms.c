@@ -955,11 +955,10 @@ int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struc
 	int rc = store_rank_state(s, &ready, err);
 	if (rc)
 		return rc;
-	if (!ready) {
-		fn("ranking", "the ranking tables are not built yet (run 'newsdb optimize' or an import)",
-		   ctx);
-		return 1;
-	}
+	/* pending tables (a bulk import's, before its end) are a state as good
+	 * as any: searches do not use them, they score every match */
+	if (!ready)
+		return 0;
 	if (sqlite3_exec(s->db, vocab_sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, err, "cannot check the ranking tables");
 	int64_t problems = 0;
