@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Sourced helper for scripts/newsdb and scripts/test; not meant to be run.
+# Sourced helper for scripts/newsdb, scripts/test and scripts/bench; not meant
+# to be run.
 #
 #   nd_bootstrap build|test   make sure the tools and libraries are installed
 #                             (apt-get when root; otherwise say what to run)
+#   nd_bootstrap_bench_peer   the same for the bench's peer pipeline
+#                             (sqlite-utils, python3-yaml); never exits
 #   nd_build DIR [ARGS...]    meson setup DIR ARGS (only when needed), then ninja
 #
 # ND_REPO is the repository root (set here from this file's own location).
@@ -138,6 +141,38 @@ nd_bootstrap() {
             exit 1
         fi
         _nd_say "warning: could not install ${extra[*]}; going on without"
+    fi
+    hash -r
+}
+
+# nd_bootstrap_bench_peer: the tools of the pipeline scripts/bench measures
+# newsdb against (the sqlite-utils CLI, and Debian's PyYAML with its libyaml
+# loader for /usr/bin/python3), installed with apt-get when root; otherwise
+# it prints the command to run. Never exits, never fails the caller's run:
+# returns non-zero while they are missing, and the bench skips that part.
+nd_bootstrap_bench_peer() {
+    local -a pkgs=()
+    command -v sqlite-utils >/dev/null 2>&1 || pkgs+=(sqlite-utils)
+    if command -v dpkg-query >/dev/null 2>&1; then
+        _nd_installed python3-yaml || pkgs+=(python3-yaml)
+    elif ! python3 -c 'import yaml; yaml.CSafeLoader' >/dev/null 2>&1; then
+        pkgs+=(python3-yaml)
+    fi
+    (( ${#pkgs[@]} > 0 )) || return 0
+
+    if ! command -v apt-get >/dev/null 2>&1; then
+        _nd_say "the bench's peer pipeline needs: ${pkgs[*]} (no apt-get here: install them with your package manager)"
+        return 1
+    fi
+    if [[ $(id -u) -ne 0 ]]; then
+        printf 'newsdb: the bench'"'"'s peer pipeline needs %s; install with:\n  sudo apt-get install -y %s\n' \
+            "${pkgs[*]}" "${pkgs[*]}" >&2
+        return 1
+    fi
+    _nd_apt_update
+    if ! _nd_apt_install "${pkgs[@]}"; then
+        _nd_say "warning: could not install ${pkgs[*]}"
+        return 1
     fi
     hash -r
 }
