@@ -20,10 +20,14 @@
 #include "walk.h"
 
 #define BATCH_FILES 2000
+/* a bulk import commits less often: each commit writes the word index's
+ * new rows as a segment that later ones are merged with */
+#define BULK_BATCH_FILES 10000
 /* files in flight per worker: enough to keep workers busy while the
  * writer commits, few enough to bound memory */
 #define PIPELINE_DEPTH_PER_JOB 16
 #define BATCH_NS (2LL * 1000000000LL)
+#define BULK_BATCH_NS (10LL * 1000000000LL)
 
 struct import_run {
 	struct nd_store *store;
@@ -95,7 +99,8 @@ static int record(struct import_run *run, const struct nd_file_result *f,
 	}
 	if (out->reread_path[0])
 		add_reread(out->reread_path, run);
-	if (++run->in_batch >= BATCH_FILES || now_ns() - run->batch_started > BATCH_NS)
+	if (++run->in_batch >= (run->cold ? BULK_BATCH_FILES : BATCH_FILES) ||
+	    now_ns() - run->batch_started > (run->cold ? BULK_BATCH_NS : BATCH_NS))
 		return next_batch(run);
 	return 0;
 }
@@ -336,7 +341,7 @@ int nd_import_run(struct nd_store *s, const struct nd_import_opts *opts,
 	if (rc == ND_STORE_OK)
 		rc = nd_store_is_empty(s, &run.cold, fatal);
 	if (rc == ND_STORE_OK && run.cold)
-		rc = nd_store_rank_defer(s, fatal);
+		rc = nd_store_bulk_begin(s, fatal);
 	if (rc != ND_STORE_OK) {
 		nd_store_rollback(s);
 		return rc;
@@ -367,10 +372,11 @@ int nd_import_run(struct nd_store *s, const struct nd_import_opts *opts,
 	}
 	if (opts->prune)
 		emit(&run, (struct nd_import_event){ .kind = ND_IMPORT_PRUNED });
-	/* a bulk import's ranking tables, or ones an earlier run left pending */
+	/* a bulk import's indexes and ranking tables, or ranking tables an
+	 * earlier run left pending */
 	bool pending;
-	if ((rc = nd_store_rank_pending(s, &pending, fatal)) || !pending)
+	if ((rc = nd_store_rank_pending(s, &pending, fatal)) || (!pending && !run.cold))
 		return rc;
 	emit(&run, (struct nd_import_event){ .kind = ND_IMPORT_RANKING });
-	return nd_store_rank_build(s, fatal);
+	return nd_store_bulk_finish(s, fatal);
 }

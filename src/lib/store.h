@@ -43,21 +43,25 @@ int nd_store_commit(struct nd_store *s, struct nd_error *err);
 void nd_store_rollback(struct nd_store *s);
 
 /*
- * The bulk import (import.c decides when).  nd_store_is_empty: no file has
- * been imported and no article stored.  nd_store_rank_defer, inside a
- * transaction: the ranking tables (schema/002_ranking.sql) are marked
- * pending, committed with it, and no commit keeps them from then on
- * (keeping them means tokenizing every row a second time); searches score
- * every match with exact counts meanwhile, as for any database whose
- * tables are pending, so each commit in between is a database as good as
- * any.  nd_store_rank_build, outside a transaction: builds them from the
- * word index in one transaction of its own (a kill leaves them pending,
- * for the next import or optimize).
+ * The bulk import (import.c decides when; store_bulk.c).  nd_store_is_empty:
+ * no file has been imported and no article stored.  nd_store_bulk_begin,
+ * inside the first transaction: the ranking tables (schema/002_ranking.sql)
+ * are marked pending and no commit keeps them from then on (that tokenizes
+ * every row a second time), and the secondary indexes the import never
+ * reads are dropped, their definitions kept in _newsdb_meta; both are
+ * committed with the first batch.  Searches meanwhile score every match
+ * with exact counts (as for any database whose ranking tables are pending)
+ * and plan without those indexes, so each commit in between is a database
+ * as good as any.  nd_store_bulk_finish, outside a transaction: creates the
+ * indexes again and builds the ranking tables from the word index, each in
+ * a transaction of its own.  After a kill, the next opening for writing
+ * creates the indexes, and the next import's end (nd_store_rank_pending,
+ * then finish) or optimize builds the ranking tables.
  */
 int nd_store_is_empty(struct nd_store *s, bool *empty, struct nd_error *err);
-int nd_store_rank_defer(struct nd_store *s, struct nd_error *err);
+int nd_store_bulk_begin(struct nd_store *s, struct nd_error *err);
 int nd_store_rank_pending(struct nd_store *s, bool *pending, struct nd_error *err);
-int nd_store_rank_build(struct nd_store *s, struct nd_error *err);
+int nd_store_bulk_finish(struct nd_store *s, struct nd_error *err);
 
 /* What the store knows about a file from an earlier import. */
 struct nd_source_state {

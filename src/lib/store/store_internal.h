@@ -45,7 +45,7 @@ enum stmt_id {
 	ST_FEED_PUT, ST_FEED_LEAVE_YEARS, ST_FEED_LEFT, ST_FEED_BEGIN, ST_FEED_LAST, ST_FEED_END,
 	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
 	ST_IMAGE_DROP_ORPHAN, ST_CHECK_ORPHAN_IMAGES,
-	ST_SOURCE_MARK_NOT_OK, ST_STORE_EMPTY,
+	ST_SOURCE_MARK_NOT_OK, ST_STORE_EMPTY, ST_INDEX_SQL, ST_META_DELETE,
 	/* a search's facets and timeline (store_facets.c) */
 	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
 	ST_COUNT
@@ -153,6 +153,9 @@ int store_terms_sync(struct nd_store *s, struct nd_error *err);
 void store_terms_committed(struct nd_store *s);
 void store_terms_forget(struct nd_store *s);
 int store_terms_close(struct nd_store *s);
+/* store_bulk.c: creates the indexes a bulk import dropped, if it did (a
+ * killed one: nd_store_open). */
+int store_bulk_restore_indexes(struct nd_store *s, struct nd_error *err);
 /* store.c: rebuild in a transaction of its own. */
 int store_build_ranking(struct nd_store *s, struct nd_error *err);
 int store_terms_rebuild(struct nd_store *s, struct nd_error *err);

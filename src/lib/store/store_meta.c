@@ -62,34 +62,6 @@ int store_meta_put(struct nd_store *s, const char *key, const char *text, double
 	return store_finish(s, st, sqlite3_step(st), err, "cannot write the ranking tables");
 }
 
-int nd_store_rank_defer(struct nd_store *s, struct nd_error *err)
-{
-	return store_meta_put(s, "rank_state", "pending", 0, err);
-}
-
-int nd_store_rank_pending(struct nd_store *s, bool *pending, struct nd_error *err)
-{
-	bool ready;
-	int rc = store_rank_state(s, &ready, err);
-	*pending = !rc && !ready;
-	return rc;
-}
-
-int nd_store_rank_build(struct nd_store *s, struct nd_error *err)
-{
-	return store_build_ranking(s, err);
-}
-
-int nd_store_is_empty(struct nd_store *s, bool *empty, struct nd_error *err)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_STORE_EMPTY, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	int rc = store_first_row(s, st, err, "cannot read the database");
-	*empty = rc == 1 && sqlite3_column_int(st, 0) != 0;
-	return rc == 1 ? store_done(st) : rc < 0 ? rc : ND_STORE_ERROR;
-}
-
 int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err)
 {
 	sqlite3_stmt *st;

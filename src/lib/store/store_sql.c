@@ -494,6 +494,8 @@ const char *const store_sql[ST_COUNT] = {
 	 * again (mtime -1, as ST_SOURCE_MARK_STALE), by sources_by_status */
 	[ST_SOURCE_MARK_NOT_OK] =
 		"UPDATE sources SET mtime_ns = -1 WHERE status IN ('failed', 'skipped')",
+	[ST_INDEX_SQL] = "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND name = ?1",
+	[ST_META_DELETE] = "DELETE FROM _newsdb_meta WHERE key = ?1",
 	[ST_STORE_EMPTY] =
 		"SELECT NOT EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM articles)",
 	/* every match of a search, once per topic when :with_topics (in a row,

@@ -417,7 +417,8 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	int rc = find_article(s, a->url, id, &archived, err);
 	if (rc)
 		return rc;
-	if (*id) {
+	/* an article no file gives (a related link's) has no source to weigh */
+	if (*id && archived) {
 		int64_t other_mtime = 0;
 		if ((rc = store_newest_source(s, *id, f->path, out->other_path, sizeof(out->other_path),
 				       &other_mtime, err)))

@@ -1,0 +1,156 @@
+/*
+ * store_bulk.c: what an import into an empty database does in bulk
+ * (store.h: nd_store_bulk_begin, nd_store_bulk_finish): the ranking tables
+ * built once at the end instead of kept in each commit, and the secondary
+ * indexes that no statement of such an import reads created at the end
+ * (CREATE INDEX sorts once) instead of kept row by row.  Each commit in
+ * between is a database as good as any, only slower to search by provider
+ * or date; a kill leaves the work marked in _newsdb_meta for the next run.
+ */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Read by no statement of an import into an empty database: it looks up
+ * articles, providers, topics and images by their unique keys, sources by
+ * path, and the other sources of an article (sources_by_article), and it
+ * removes an image only after looking for what names it (the by_image
+ * indexes); it deletes no article and looks for no moved file. */
+static const char *const deferred[] = {
+	"articles_by_provider", "articles_by_date",  "article_topics_by_topic",
+	"related_links_by_target", "providers_by_name_key", "sources_by_status",
+	"sources_by_hash",
+};
+#define N_DEFERRED (sizeof(deferred) / sizeof(deferred[0]))
+
+/* _newsdb_meta's key of a dropped index: "index:NAME". */
+static void index_key(const char *name, char *out, size_t size)
+{
+	snprintf(out, size, "index:%s", name);
+}
+
+int nd_store_is_empty(struct nd_store *s, bool *empty, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_STORE_EMPTY, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	int rc = store_first_row(s, st, err, "cannot read the database");
+	*empty = rc == 1 && sqlite3_column_int(st, 0) != 0;
+	return rc == 1 ? store_done(st) : rc < 0 ? rc : ND_STORE_ERROR;
+}
+
+/* Drops index `name` (one of deferred[]) after keeping its definition. */
+static int drop_index(struct nd_store *s, const char *name, struct nd_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_INDEX_SQL, name, &st, err, "cannot read the schema");
+	if (rc != 1)
+		return rc; /* already gone: its definition is kept from before */
+	char key[64];
+	index_key(name, key, sizeof(key));
+	char *sql = nd_xstrdup((const char *)sqlite3_column_text(st, 0));
+	store_done(st);
+	rc = store_meta_put(s, key, sql, 0, err);
+	free(sql);
+	if (rc)
+		return rc;
+	char drop[96];
+	/* a name of deferred[], never input: DDL takes no parameters */
+	snprintf(drop, sizeof(drop), "DROP INDEX main.%s", name);
+	if (sqlite3_exec(s->db, drop, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, "cannot prepare the bulk import");
+	return ND_STORE_OK;
+}
+
+int nd_store_bulk_begin(struct nd_store *s, struct nd_error *err)
+{
+	int rc = store_meta_put(s, "rank_state", "pending", 0, err);
+	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
+		rc = drop_index(s, deferred[k], err);
+	return rc;
+}
+
+/* Creates index `name` again from its kept definition, which must be the
+ * CREATE INDEX of that very name (the table is writable by anyone who can
+ * write the file: nothing else is run from it), and forgets it. */
+static int restore_index(struct nd_store *s, const char *name, struct nd_error *err)
+{
+	char key[64], head[96];
+	index_key(name, key, sizeof(key));
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_META_GET, key, &st, err, "cannot read the database");
+	if (rc != 1)
+		return rc;
+	snprintf(head, sizeof(head), "CREATE INDEX %s ON ", name);
+	const char *sql = (const char *)sqlite3_column_text(st, 0);
+	sqlite3_stmt *create = NULL;
+	const char *tail = NULL;
+	if (!sql || strncmp(sql, head, strlen(head)) != 0 ||
+	    sqlite3_prepare_v2(s->db, sql, -1, &create, &tail) != SQLITE_OK || (tail && *tail)) {
+		sqlite3_finalize(create);
+		store_done(st);
+		nd_error_set(err, 0, 0,
+			     "_newsdb_meta '%s' is not the definition of that index; "
+			     "restore it from schema/001_init.sql", key);
+		return ND_STORE_ERROR;
+	}
+	store_done(st);
+	rc = sqlite3_step(create);
+	sqlite3_finalize(create);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, err, "cannot create the indexes of the bulk import");
+	if (!(st = store_stmt(s, ST_META_DELETE, err)))
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return store_finish(s, st, sqlite3_step(st), err, "cannot create the indexes of the bulk import");
+}
+
+int store_bulk_restore_indexes(struct nd_store *s, struct nd_error *err)
+{
+	bool any = false;
+	for (size_t k = 0; k < N_DEFERRED; k++) {
+		char key[64];
+		index_key(deferred[k], key, sizeof(key));
+		sqlite3_stmt *st;
+		int rc = store_lookup_text(s, ST_META_GET, key, &st, err, "cannot read the database");
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			store_done(st);
+			any = true;
+		}
+	}
+	if (!any)
+		return ND_STORE_OK;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, "cannot create the indexes of the bulk import");
+	int rc = ND_STORE_OK;
+	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
+		rc = restore_index(s, deferred[k], err);
+	if (!rc && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_fail(s, err, "cannot create the indexes of the bulk import");
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int nd_store_rank_pending(struct nd_store *s, bool *pending, struct nd_error *err)
+{
+	bool ready;
+	int rc = store_rank_state(s, &ready, err);
+	*pending = !rc && !ready;
+	return rc;
+}
+
+int nd_store_bulk_finish(struct nd_store *s, struct nd_error *err)
+{
+	bool pending;
+	int rc = store_bulk_restore_indexes(s, err);
+	if (!rc)
+		rc = nd_store_rank_pending(s, &pending, err);
+	return rc || !pending ? rc : store_build_ranking(s, err);
+}
