@@ -447,6 +447,7 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_TERMS_NEW_ROWS] =
 		"SELECT id, title, excerpt, body FROM main.articles"
 		" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id",
+	[ST_TERMS_EVERY_ROW] = "SELECT id, title, excerpt, body FROM main.articles ORDER BY id",
 	[ST_TERMS_COMMON] =
 		"SELECT id, term, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
 		" WHERE docs >= ?1 ORDER BY term",

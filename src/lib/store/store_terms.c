@@ -813,6 +813,190 @@ int store_terms_close(struct nd_store *s)
 
 /* ---- building from scratch, and checking ---- */
 
+/*
+ * All the lists at once, in one pass over the articles (the word index's
+ * content): each row tokenized as the index tokenizes it, and each of its
+ * common words offered to that word's heap of its p->keep heaviest rows so
+ * far; a row a heap lets go goes into the word's bound.  The result is the
+ * one a sort of each word's every row would give (the same order, by_weight),
+ * without reading each word's rows from the index: a MATCH per word read
+ * the lists of a million rows' common words from FTS5 one by one, and held
+ * every row of the commonest in memory.
+ */
+struct build_word {
+	int64_t id, docs, seen;
+	const char *term;
+	size_t len;
+	bool listable;
+	struct scored *heap; /* its worst row first */
+	size_t n;
+	struct rank_bound bound;
+};
+
+struct build {
+	struct build_word *words;
+	size_t n;
+	size_t *slots; /* open addressing: index + 1, 0 empty */
+	size_t mask;
+};
+
+static size_t build_slot(const struct build *b, const char *term, size_t len)
+{
+	size_t k = (size_t)nd_hash64(term, len) & b->mask;
+	while (b->slots[k]) {
+		const struct build_word *w = &b->words[b->slots[k] - 1];
+		if (w->len == len && !memcmp(w->term, term, len))
+			break;
+		k = (k + 1) & b->mask;
+	}
+	return k;
+}
+
+/* a comes after b in a list (by_weight): lighter, or as heavy and later */
+static bool after(const struct scored *a, const struct scored *b)
+{
+	return by_weight(a, b) > 0;
+}
+
+static void heap_down(struct scored *h, size_t n, size_t k)
+{
+	for (;;) {
+		size_t worst = k, l = 2 * k + 1, r = l + 1;
+		if (l < n && after(&h[l], &h[worst]))
+			worst = l;
+		if (r < n && after(&h[r], &h[worst]))
+			worst = r;
+		if (worst == k)
+			return;
+		struct scored t = h[k];
+		h[k] = h[worst];
+		h[worst] = t;
+		k = worst;
+	}
+}
+
+static void heap_offer(struct build_word *w, const struct list_params *p, struct scored r)
+{
+	w->seen++;
+	if (w->n < (size_t)p->keep) {
+		size_t k = w->n++;
+		w->heap[k] = r;
+		while (k && after(&w->heap[k], &w->heap[(k - 1) / 2])) {
+			struct scored t = w->heap[k];
+			w->heap[k] = w->heap[(k - 1) / 2];
+			w->heap[(k - 1) / 2] = t;
+			k = (k - 1) / 2;
+		}
+		return;
+	}
+	/* the row that goes, this one or the heap's worst, is bounded */
+	if (after(&w->heap[0], &r)) {
+		struct scored t = w->heap[0];
+		w->heap[0] = r;
+		heap_down(w->heap, w->n, 0);
+		r = t;
+	}
+	rank_bound_add(&w->bound, (double)r.freq, (double)r.length, p->avgdl0);
+}
+
+/* A word its own MATCH finds: the query tokenizer gives it back as it is
+ * (a Porter stem that stems further does not; see list_build). */
+static bool finds_itself(struct store_tokenizer *query_tok, const char *term, size_t len)
+{
+	struct nd_buf tokens = ND_BUF_INIT;
+	int rc = store_tokenize(query_tok, true, term, (int)len, store_collect_token, &tokens);
+	bool same = rc == SQLITE_OK && tokens.len == len + 1 && !memcmp(tokens.data, term, len);
+	nd_buf_release(&tokens);
+	return same;
+}
+
+static int lists_pass(struct nd_store *s, const struct list_params *p, struct build *b,
+		      struct store_tokenizer *tok, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_TERMS_EVERY_ROW, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	struct doc d = { .text = ND_BUF_INIT };
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t article = sqlite3_column_int64(st, 0);
+		if ((rc = doc_read(&d, tok, st)) != SQLITE_OK)
+			break;
+		for (size_t k = 0; k < d.n; k++) {
+			const struct doc_word *dw = &d.words[k];
+			size_t slot = build_slot(b, word_text(&d, dw), (size_t)dw->len);
+			if (!b->slots[slot])
+				continue;
+			struct build_word *w = &b->words[b->slots[slot] - 1];
+			struct scored r = { article, dw->freq, d.length,
+					    rank_tf((double)dw->freq, (double)d.length, p->avgdl0) };
+			if (w->listable)
+				heap_offer(w, p, r);
+			else
+				w->seen++;
+		}
+	}
+	doc_release(&d);
+	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_ERROR : rc, err,
+			    "cannot build the ranking tables");
+}
+
+/* The lists of the n common words (ids[2k] its id, ids[2k + 1] its row
+ * count; terms their texts, each after the other's NUL). */
+static int lists_build(struct nd_store *s, const struct list_params *p, const int64_t *ids,
+		       const char *terms, size_t n, struct nd_error *err)
+{
+	if (n == 0)
+		return ND_STORE_OK;
+	struct store_tokenizer tok, query_tok;
+	int opened = store_tokenizer_open(s->db, true, &tok);
+	if (opened == SQLITE_OK)
+		opened = store_tokenizer_open(s->db, true, &query_tok);
+	else
+		query_tok = (struct store_tokenizer){ 0 };
+	if (opened != SQLITE_OK) {
+		store_tokenizer_close(&tok);
+		store_tokenizer_close(&query_tok);
+		nd_error_set(err, 0, 0, "cannot build the ranking tables: no porter tokenizer");
+		return ND_STORE_ERROR;
+	}
+	struct build b = { .words = nd_xcalloc(n, sizeof(*b.words)), .n = n };
+	size_t size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	b.slots = nd_xcalloc(size, sizeof(*b.slots));
+	b.mask = size - 1;
+	const char *term = terms;
+	for (size_t k = 0; k < n; k++, term += strlen(term) + 1) {
+		struct build_word *w = &b.words[k];
+		*w = (struct build_word){ .id = ids[2 * k], .docs = ids[2 * k + 1], .term = term,
+					  .len = strlen(term) };
+		w->listable = finds_itself(&query_tok, term, w->len);
+		if (w->listable)
+			w->heap = nd_xmalloc((size_t)p->keep * sizeof(*w->heap));
+		b.slots[build_slot(&b, term, w->len)] = k + 1;
+	}
+	int rc = lists_pass(s, p, &b, &tok, err);
+	store_tokenizer_close(&tok);
+	store_tokenizer_close(&query_tok);
+	for (size_t k = 0; k < n; k++) {
+		struct build_word *w = &b.words[k];
+		/* every row of the word seen, or its list could not be bounded */
+		bool has = w->listable && w->seen == w->docs;
+		if (has)
+			qsort(w->heap, w->n, sizeof(*w->heap), by_weight);
+		for (size_t j = 0; has && j < w->n && !rc; j++)
+			rc = list_put(s, w->id, &w->heap[j], err);
+		if (!rc)
+			rc = term_set_list(s, w->id, has, &w->bound, has ? (int64_t)w->n : -1, NULL,
+					   err);
+		free(w->heap);
+	}
+	free(b.words);
+	free(b.slots);
+	return rc;
+}
+
 int store_terms_rebuild(struct nd_store *s, struct nd_error *err)
 {
 	static const char *const steps[] = {
@@ -853,11 +1037,8 @@ int store_terms_rebuild(struct nd_store *s, struct nd_error *err)
 	}
 	if (st)
 		rc = store_finish(s, st, step, err, "cannot build the ranking tables");
-	const char *term = terms.data;
-	for (size_t k = 0; k < n && !rc; k++, term += strlen(term) + 1) {
-		const int64_t *v = (const int64_t *)ids.data + 2 * k;
-		rc = list_build(s, &p, v[0], term, v[1], NULL, err);
-	}
+	if (!rc)
+		rc = lists_build(s, &p, (const int64_t *)ids.data, terms.data, n, err);
 	nd_buf_release(&ids);
 	nd_buf_release(&terms);
 	return rc ? rc : store_meta_put(s, "rank_state", "ready", 0, err);
