@@ -188,7 +188,7 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 		/* ranking tables left pending are built by the next import's
 		 * end (nd_store_rank_finish) or optimize, not here: an import
 		 * that goes on with a bulk load would build them twice */
-		if ((rc = migrate(s, path, err)) || (rc = store_bulk_restore_indexes(s, err)))
+		if ((rc = migrate(s, path, err)) || (rc = store_bulk_recover(s, err)))
 			goto fail;
 	} else if ((rc = check_version(s, path, err))) {
 		goto fail;

@@ -3,9 +3,11 @@
  * (store.h: nd_store_bulk_begin, nd_store_bulk_finish): the ranking tables
  * built once at the end instead of kept in each commit, and the secondary
  * indexes that no statement of such an import reads created at the end
- * (CREATE INDEX sorts once) instead of kept row by row.  Each commit in
- * between is a database as good as any, only slower to search by provider
- * or date; a kill leaves the work marked in _newsdb_meta for the next run.
+ * (CREATE INDEX sorts once) instead of kept row by row, and the feed's
+ * change log written in one statement at the end instead of two for each
+ * article.  Each commit in between is a database as good as any, only
+ * slower to search by provider or date, with a log that has not caught up
+ * yet; a kill leaves the work marked in _newsdb_meta for the next run.
  */
 #include "store_internal.h"
 
@@ -66,11 +68,16 @@ static int drop_index(struct nd_store *s, const char *name, struct nd_error *err
 	return ND_STORE_OK;
 }
 
+#define FEED_KEY "feed_pending"
+
 int nd_store_bulk_begin(struct nd_store *s, struct nd_error *err)
 {
 	int rc = store_meta_put(s, "rank_state", "pending", 0, err);
+	if (!rc)
+		rc = store_meta_put(s, FEED_KEY, "1", 0, err);
 	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
 		rc = drop_index(s, deferred[k], err);
+	s->bulk_feed = !rc;
 	return rc;
 }
 
@@ -109,30 +116,50 @@ static int restore_index(struct nd_store *s, const char *name, struct nd_error *
 	return store_finish(s, st, sqlite3_step(st), err, "cannot create the indexes of the bulk import");
 }
 
-int store_bulk_restore_indexes(struct nd_store *s, struct nd_error *err)
+/* Is key in _newsdb_meta? */
+static int meta_has(struct nd_store *s, const char *key, bool *has, struct nd_error *err)
 {
-	bool any = false;
-	for (size_t k = 0; k < N_DEFERRED; k++) {
+	sqlite3_stmt *st;
+	int rc = store_lookup_text(s, ST_META_GET, key, &st, err, "cannot read the database");
+	*has = rc == 1;
+	return rc == 1 ? store_done(st) : rc;
+}
+
+/* The feed log of what the bulk import archived, and its mark gone. */
+static int write_feed(struct nd_store *s, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_FEED_BULK, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	int rc = store_finish(s, st, sqlite3_step(st), err, "cannot write the feed's change log");
+	if (rc || !(st = store_stmt(s, ST_META_DELETE, err)))
+		return rc ? rc : ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, FEED_KEY, -1, SQLITE_STATIC);
+	rc = store_finish(s, st, sqlite3_step(st), err, "cannot write the feed's change log");
+	s->bulk_feed = false;
+	return rc;
+}
+
+int store_bulk_recover(struct nd_store *s, struct nd_error *err)
+{
+	bool any = false, has, feed;
+	int rc = meta_has(s, FEED_KEY, &feed, err);
+	for (size_t k = 0; k < N_DEFERRED && !rc; k++) {
 		char key[64];
 		index_key(deferred[k], key, sizeof(key));
-		sqlite3_stmt *st;
-		int rc = store_lookup_text(s, ST_META_GET, key, &st, err, "cannot read the database");
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
-			store_done(st);
-			any = true;
-		}
+		rc = meta_has(s, key, &has, err);
+		any = any || has;
 	}
-	if (!any)
-		return ND_STORE_OK;
+	if (rc || (!any && !feed))
+		return rc;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(s, err, "cannot create the indexes of the bulk import");
-	int rc = ND_STORE_OK;
+		return store_fail(s, err, "cannot finish the bulk import");
 	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
 		rc = restore_index(s, deferred[k], err);
+	if (!rc && feed)
+		rc = write_feed(s, err);
 	if (!rc && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = store_fail(s, err, "cannot create the indexes of the bulk import");
+		rc = store_fail(s, err, "cannot finish the bulk import");
 	if (rc)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -149,7 +176,7 @@ int nd_store_rank_pending(struct nd_store *s, bool *pending, struct nd_error *er
 int nd_store_bulk_finish(struct nd_store *s, struct nd_error *err)
 {
 	bool pending;
-	int rc = store_bulk_restore_indexes(s, err);
+	int rc = store_bulk_recover(s, err);
 	if (!rc)
 		rc = nd_store_rank_pending(s, &pending, err);
 	return rc || !pending ? rc : store_build_ranking(s, err);

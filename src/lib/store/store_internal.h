@@ -46,6 +46,7 @@ enum stmt_id {
 	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
 	ST_IMAGE_DROP_ORPHAN, ST_CHECK_ORPHAN_IMAGES,
 	ST_SOURCE_MARK_NOT_OK, ST_STORE_EMPTY, ST_INDEX_SQL, ST_META_DELETE, ST_TERMS_EVERY_ROW,
+	ST_FEED_BULK,
 	/* a search's facets and timeline (store_facets.c) */
 	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
 	ST_COUNT
@@ -65,6 +66,9 @@ struct nd_store {
 	 * another count are stale */
 	uint64_t sources_writes;
 	struct term_session *terms;   /* store_terms.c */
+	/* a bulk import's feed log is written at its end (store_bulk.c), not
+	 * with each article */
+	bool bulk_feed;
 };
 
 /* store_sources.c: frees the sources cache (nd_store_close). */
@@ -153,9 +157,9 @@ int store_terms_sync(struct nd_store *s, struct nd_error *err);
 void store_terms_committed(struct nd_store *s);
 void store_terms_forget(struct nd_store *s);
 int store_terms_close(struct nd_store *s);
-/* store_bulk.c: creates the indexes a bulk import dropped, if it did (a
- * killed one: nd_store_open). */
-int store_bulk_restore_indexes(struct nd_store *s, struct nd_error *err);
+/* store_bulk.c: creates the indexes a bulk import dropped and writes the
+ * feed log it left to its end, if it did (a killed one: nd_store_open). */
+int store_bulk_recover(struct nd_store *s, struct nd_error *err);
 /* store.c: rebuild in a transaction of its own. */
 int store_build_ranking(struct nd_store *s, struct nd_error *err);
 int store_terms_rebuild(struct nd_store *s, struct nd_error *err);

@@ -471,6 +471,15 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_FEED_LEAVE_YEARS] =
 		"UPDATE _newsdb_feed SET live = 0, seq = " FEED_NEXT_SEQ ", changed_at = " FEED_NOW
 		" WHERE url = ?1 AND year <> substr(?2, 1, 4) AND live = 1",
+	/* a bulk import's log, at its end: one change for each archived
+	 * article (none had been in the log: the database was empty) */
+	[ST_FEED_BULK] =
+		"INSERT INTO _newsdb_feed (url, year, seq, changed_at, live)"
+		" SELECT url, coalesce(substr(published_at, 1, 4), ''),"
+		" (SELECT coalesce(max(seq), 0) FROM _newsdb_feed) + row_number() OVER (ORDER BY id), "
+		FEED_NOW ", 1 FROM articles WHERE is_archived = 1"
+		" ON CONFLICT (url, year) DO UPDATE SET seq = excluded.seq,"
+		" changed_at = excluded.changed_at, live = 1",
 	[ST_FEED_LEFT] =
 		"UPDATE _newsdb_feed SET live = 0, seq = " FEED_NEXT_SEQ ", changed_at = " FEED_NOW
 		" WHERE live = 1 AND url = (SELECT url FROM articles WHERE id = ?1 AND is_archived = 0)",

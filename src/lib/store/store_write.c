@@ -445,7 +445,7 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	bool fresh = !*id;
 	if ((rc = run_id(s, st, id, err, "cannot store the article")))
 		return rc;
-	if ((rc = store_feed_put(s, a->url, a->published_at, err)))
+	if (!s->bulk_feed && (rc = store_feed_put(s, a->url, a->published_at, err)))
 		return rc;
 	if ((rc = put_children(s, *id, fresh, a, err)))
 		return rc;
