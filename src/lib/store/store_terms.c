@@ -571,10 +571,11 @@ static int load_common(struct nd_store *s, struct term_session *t, struct nd_err
 	return store_finish(s, st, rc, err, "cannot read the ranking tables");
 }
 
-/* Adds the words of the rows of `which` to the session: lost (old text)
- * or gained; entries only for words with a list. */
-static int note_rows(struct nd_store *s, enum stmt_id which, bool gained,
-		     struct store_tokenizer *tok, struct term_session *t, struct nd_error *err)
+/* Runs `which` (its rows: id, title, excerpt, body) and hands each row,
+ * tokenized as the word index tokenizes it, to fn. */
+typedef void (*doc_fn)(int64_t article, const struct doc *d, void *ctx);
+static int each_doc(struct nd_store *s, enum stmt_id which, struct store_tokenizer *tok,
+		    doc_fn fn, void *ctx, struct nd_error *err, const char *doing)
 {
 	sqlite3_stmt *st = store_stmt(s, which, err);
 	if (!st)
@@ -582,21 +583,39 @@ static int note_rows(struct nd_store *s, enum stmt_id which, bool gained,
 	struct doc d = { .text = ND_BUF_INIT };
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t article = sqlite3_column_int64(st, 0);
 		if ((rc = doc_read(&d, tok, st)) != SQLITE_OK)
 			break;
-		for (size_t k = 0; k < d.n; k++) {
-			struct word *w = word_get(t, word_text(&d, &d.words[k]), d.words[k].len);
-			w->delta += gained ? 1 : -1;
-			if (w->has_list)
-				posting_add(w, (struct posting){ article, gained ? d.words[k].freq : -1,
-								 d.length });
-			touch(t, w);
-		}
+		fn(sqlite3_column_int64(st, 0), &d, ctx);
 	}
 	doc_release(&d);
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-			    "cannot update the ranking tables");
+	return store_finish(s, st, rc, err, doing);
+}
+
+struct noting {
+	struct term_session *t;
+	bool gained;
+};
+
+static void note_doc(int64_t article, const struct doc *d, void *ctx)
+{
+	struct noting *n = ctx;
+	for (size_t k = 0; k < d->n; k++) {
+		struct word *w = word_get(n->t, word_text(d, &d->words[k]), d->words[k].len);
+		w->delta += n->gained ? 1 : -1;
+		if (w->has_list)
+			posting_add(w, (struct posting){ article, n->gained ? d->words[k].freq : -1,
+							 d->length });
+		touch(n->t, w);
+	}
+}
+
+/* Adds the words of the rows of `which` to the session: lost (old text)
+ * or gained; entries only for words with a list. */
+static int note_rows(struct nd_store *s, enum stmt_id which, bool gained,
+		     struct store_tokenizer *tok, struct term_session *t, struct nd_error *err)
+{
+	struct noting n = { t, gained };
+	return each_doc(s, which, tok, note_doc, &n, err, "cannot update the ranking tables");
 }
 
 static int exec_text_int(struct nd_store *s, enum stmt_id which, const struct word *w,
@@ -910,35 +929,35 @@ static bool finds_itself(struct store_tokenizer *query_tok, const char *term, si
 	return same;
 }
 
+struct passing {
+	struct build *b;
+	const struct list_params *p;
+};
+
+static void offer_doc(int64_t article, const struct doc *d, void *ctx)
+{
+	struct passing *pass = ctx;
+	for (size_t k = 0; k < d->n; k++) {
+		const struct doc_word *dw = &d->words[k];
+		size_t slot = build_slot(pass->b, word_text(d, dw), (size_t)dw->len);
+		if (!pass->b->slots[slot])
+			continue;
+		struct build_word *w = &pass->b->words[pass->b->slots[slot] - 1];
+		struct scored r = { article, dw->freq, d->length,
+				    rank_tf((double)dw->freq, (double)d->length, pass->p->avgdl0) };
+		if (w->listable)
+			heap_offer(w, pass->p, r);
+		else
+			w->seen++;
+	}
+}
+
 static int lists_pass(struct nd_store *s, const struct list_params *p, struct build *b,
 		      struct store_tokenizer *tok, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_TERMS_EVERY_ROW, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	struct doc d = { .text = ND_BUF_INIT };
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t article = sqlite3_column_int64(st, 0);
-		if ((rc = doc_read(&d, tok, st)) != SQLITE_OK)
-			break;
-		for (size_t k = 0; k < d.n; k++) {
-			const struct doc_word *dw = &d.words[k];
-			size_t slot = build_slot(b, word_text(&d, dw), (size_t)dw->len);
-			if (!b->slots[slot])
-				continue;
-			struct build_word *w = &b->words[b->slots[slot] - 1];
-			struct scored r = { article, dw->freq, d.length,
-					    rank_tf((double)dw->freq, (double)d.length, p->avgdl0) };
-			if (w->listable)
-				heap_offer(w, p, r);
-			else
-				w->seen++;
-		}
-	}
-	doc_release(&d);
-	return store_finish(s, st, rc == SQLITE_ROW ? SQLITE_ERROR : rc, err,
-			    "cannot build the ranking tables");
+	struct passing pass = { b, p };
+	return each_doc(s, ST_TERMS_EVERY_ROW, tok, offer_doc, &pass, err,
+			"cannot build the ranking tables");
 }
 
 /* The lists of the n common words (ids[2k] its id, ids[2k + 1] its row
