@@ -86,6 +86,15 @@ static int add_reread(const char *path, void *ctx)
 	return 0;
 }
 
+/* One more file in the transaction: the next one starts when it is full. */
+static int batch_count(struct import_run *run)
+{
+	if (++run->in_batch >= (run->cold ? BULK_BATCH_FILES : BATCH_FILES) ||
+	    now_ns() - run->batch_started > (run->cold ? BULK_BATCH_NS : BATCH_NS))
+		return next_batch(run);
+	return 0;
+}
+
 static int record(struct import_run *run, const struct nd_file_result *f,
 		  struct nd_put_outcome *out)
 {
@@ -99,10 +108,7 @@ static int record(struct import_run *run, const struct nd_file_result *f,
 	}
 	if (out->reread_path[0])
 		add_reread(out->reread_path, run);
-	if (++run->in_batch >= (run->cold ? BULK_BATCH_FILES : BATCH_FILES) ||
-	    now_ns() - run->batch_started > (run->cold ? BULK_BATCH_NS : BATCH_NS))
-		return next_batch(run);
-	return 0;
+	return batch_count(run);
 }
 
 /* The first earlier source of this content or URL whose file is gone. */
@@ -121,6 +127,19 @@ static int store_article(struct import_run *run, struct nd_file_result *f,
 {
 	struct nd_article *a = &item->article;
 	struct nd_put_outcome out;
+	/* the same bytes as recorded (a touched file): nothing to store again */
+	bool same = false;
+	int rc;
+	if (item->same_size && !run->rereading && f->hash &&
+	    (rc = nd_store_source_same(run->store, f->path, f->size, f->hash, f->mtime_ns, &same,
+				       run->fatal_err)) != ND_STORE_OK) {
+		run->fatal = rc;
+		return -1;
+	}
+	if (same) {
+		run->n->unchanged++;
+		return batch_count(run);
+	}
 	f->status = ND_FILE_OK;
 	f->article = a;
 	f->message = a->warnings.len ? a->warnings.data : NULL;
@@ -130,7 +149,6 @@ static int store_article(struct import_run *run, struct nd_file_result *f,
 		run->n->warned++;
 	}
 	char *vanished = NULL;
-	int rc;
 	/* into an empty database every earlier source is one of this run's
 	 * files, just walked: none is gone */
 	if (item->is_new && !run->cold && (rc = nd_store_source_candidates(run->store, f->hash, a->url,
@@ -291,6 +309,7 @@ static int import_file(const struct nd_walk_entry *e, void *ctx)
 	}
 	struct nd_prepared *item = nd_prepared_new(e->path, e->size, e->mtime_ns);
 	item->is_new = !prev.found;
+	item->same_size = prev.found && !prev.failed && prev.size == e->size;
 	return submit(run, item) ? 1 : 0;
 }
 

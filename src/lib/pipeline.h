@@ -33,6 +33,7 @@ struct nd_prepared {
 	uint64_t size;
 	int64_t mtime_ns;
 	bool is_new;            /* no source row yet: may be a moved file */
+	bool same_size;         /* an 'ok' source row of this size: maybe the same bytes */
 	char *note;             /* ND_PREP_PASS: the caller's message */
 	/* output */
 	enum nd_prep_outcome outcome;

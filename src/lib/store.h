@@ -124,6 +124,18 @@ int nd_store_put_file(struct nd_store *s, const struct nd_file_result *file,
  * that was also edited).  The caller decides which one vanished.
  */
 typedef int (*nd_path_fn)(const char *path, void *ctx);
+/*
+ * A file whose size and hash are what its 'ok' source row recorded (only
+ * its mtime changed: touched, copied back) gives what it gave: when the
+ * article's newest file stays the same one (no other source, or the other
+ * is newer or older both before and after), only the row's mtime is
+ * recorded and *done is set; the article, its feed entry and its links
+ * are left as they are.  Otherwise *done is false and the file is
+ * recorded as any changed file (nd_store_put_file).
+ */
+int nd_store_source_same(struct nd_store *s, const char *path, uint64_t size, const char *hash,
+			 int64_t mtime_ns, bool *done, struct nd_error *err);
+
 int nd_store_source_candidates(struct nd_store *s, const char *hash, const char *url,
 			       nd_path_fn fn, void *ctx, struct nd_error *err);
 

@@ -140,6 +140,47 @@ class Unchanged(Incremental):
         self.assert_healthy()
 
 
+class Touched(Incremental):
+    """A file read again with the very bytes it had (a new mtime only)
+    changes nothing but its source row's mtime, unless it now wins (or
+    loses) an article another file gives too."""
+
+    def test_same_bytes_new_mtime_changes_only_the_mtime(self):
+        a = self.write("a.txt", article(URL + "a", "Title A", topics=["One"],
+                                        related=[(URL + "r", "Linked R")]), T0)
+        self.write("b.txt", article(URL + "b", "Title B", related=[(URL + "r", "Linked R by B")]),
+                   T0 + 10**9)
+        self.ok("import", self.root)
+        tables = ("articles", "article_topics", "related_links", "_newsdb_feed")
+        before = {t: self.sql(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+        os.utime(a, ns=(T0 + 5 * 10**9, T0 + 5 * 10**9))
+        self.assertEqual(self.summary(self.ok("import", self.root)), (2, 0, 0, 2, 0, 0))
+        # the link-only article keeps what b.txt, imported after a.txt, said of it
+        self.assertEqual({t: self.sql(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}, before)
+        self.assertEqual(self.one("SELECT mtime_ns FROM sources WHERE path = ?", (a,)),
+                         T0 + 5 * 10**9)
+        self.assert_healthy()
+
+    def test_a_touched_copy_that_becomes_the_newest_wins(self):
+        older = self.write("a.txt", article(URL + "x", "Older copy"), T0)
+        self.write("b.txt", article(URL + "x", "Newer copy"), T0 + 10**9)
+        self.ok("import", self.root)
+        self.assertEqual(self.one("SELECT title FROM articles WHERE url = ?", (URL + "x",)),
+                         "Newer copy")
+        seq = self.one("SELECT max(seq) FROM _newsdb_feed")
+        os.utime(older, ns=(T0 + 2 * 10**9, T0 + 2 * 10**9))
+        self.ok("import", self.root)
+        self.assertEqual(self.one("SELECT title FROM articles WHERE url = ?", (URL + "x",)),
+                         "Older copy")
+        self.assertGreater(self.one("SELECT max(seq) FROM _newsdb_feed"), seq)
+        # touched again, still the newest: nothing changes
+        os.utime(older, ns=(T0 + 3 * 10**9, T0 + 3 * 10**9))
+        self.assertEqual(self.summary(self.ok("import", self.root)), (2, 0, 0, 2, 0, 0))
+        self.assertEqual(self.one("SELECT title FROM articles WHERE url = ?", (URL + "x",)),
+                         "Older copy")
+        self.assert_healthy()
+
+
 class Changed(Incremental):
     def test_changed_file_replaces_exactly_what_it_contributed(self):
         old = article(URL + "x", "Version obsoletexyz", topics=["Alpha", "Beta"],

@@ -204,6 +204,15 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT path, size, mtime_ns, status FROM sources WHERE path >= ?1 AND path < ?2"
 		" ORDER BY path LIMIT ?3",
 	[ST_SOURCE_ARTICLE] = "SELECT article_id, hash, status FROM sources WHERE path = ?1",
+	/* a file read again with the bytes it had (touched): its article's
+	 * row, and when it was last recorded; not one marked to be read again
+	 * (mtime_ns -1: its article holds another file's values) */
+	[ST_SOURCE_SAME] =
+		"SELECT article_id, mtime_ns FROM sources WHERE path = ?1 AND status = 'ok'"
+		" AND hash = ?2 AND size = ?3 AND article_id IS NOT NULL AND mtime_ns >= 0",
+	[ST_SOURCE_TOUCH] =
+		"UPDATE sources SET mtime_ns = ?2, imported_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+		" WHERE path = ?1",
 	[ST_SOURCE_PUT] =
 		"INSERT INTO sources (path, size, mtime_ns, hash, imported_at, status, message,"
 		" article_id) VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7)"

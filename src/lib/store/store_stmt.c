@@ -19,6 +19,7 @@ static bool writes_sources(enum stmt_id id)
 	case ST_SOURCE_DELETE:
 	case ST_SOURCE_MARK_STALE:
 	case ST_SOURCE_MARK_NOT_OK:
+	case ST_SOURCE_TOUCH:
 		return true;
 	default:
 		return false;

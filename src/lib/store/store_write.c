@@ -547,6 +547,44 @@ int nd_store_put_file(struct nd_store *s, const struct nd_file_result *f,
 	return rc;
 }
 
+/* (mtime, path) of a is after b's: the newer file, a tie to the later path */
+static bool newer(int64_t mtime_a, const char *path_a, int64_t mtime_b, const char *path_b)
+{
+	return mtime_a > mtime_b || (mtime_a == mtime_b && strcmp(path_a, path_b) > 0);
+}
+
+int nd_store_source_same(struct nd_store *s, const char *path, uint64_t size, const char *hash,
+			 int64_t mtime_ns, bool *done, struct nd_error *err)
+{
+	*done = false;
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_SAME, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	bind_text(st, 2, hash);
+	sqlite3_bind_int64(st, 3, (int64_t)size);
+	int rc = store_first_row(s, st, err, "cannot read sources");
+	if (rc != 1)
+		return rc;
+	int64_t article = sqlite3_column_int64(st, 0), before = sqlite3_column_int64(st, 1);
+	store_done(st);
+	char other[4096]; /* as nd_put_outcome's paths */
+	int64_t other_mtime = 0;
+	if ((rc = store_newest_source(s, article, path, other, sizeof(other), &other_mtime, err)))
+		return rc;
+	/* the file that wins the article must be the same one before and after */
+	if (other[0] && newer(mtime_ns, path, other_mtime, other) != newer(before, path, other_mtime, other))
+		return ND_STORE_OK;
+	if (!(st = store_stmt(s, ST_SOURCE_TOUCH, err)))
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, mtime_ns);
+	if ((rc = run(s, st, err, "cannot update sources")))
+		return rc;
+	*done = true;
+	return ND_STORE_OK;
+}
+
 int nd_store_source_candidates(struct nd_store *s, const char *hash, const char *url,
 			       nd_path_fn fn, void *ctx, struct nd_error *err)
 {
