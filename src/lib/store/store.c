@@ -304,6 +304,10 @@ int nd_store_begin(struct nd_store *s, struct nd_error *err)
 		return rc;
 	}
 	schema_triggers(s, 0);
+	if (s->bulk_feed && (rc = store_bulk_still_pending(s, err))) {
+		nd_store_rollback(s);
+		return rc;
+	}
 	return ND_STORE_OK;
 }
 

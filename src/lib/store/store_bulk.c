@@ -140,6 +140,18 @@ static int write_feed(struct nd_store *s, struct nd_error *err)
 	return rc;
 }
 
+int store_bulk_still_pending(struct nd_store *s, struct nd_error *err)
+{
+	bool feed;
+	int rc = meta_has(s, FEED_KEY, &feed, err);
+	/* another import got the lock between two commits and finished the
+	 * work (store_bulk_recover): from here on this one writes the log with
+	 * each article, as any import does */
+	if (!rc && !feed)
+		s->bulk_feed = false;
+	return rc;
+}
+
 int store_bulk_recover(struct nd_store *s, struct nd_error *err)
 {
 	bool any = false, has, feed;

@@ -160,6 +160,9 @@ int store_terms_close(struct nd_store *s);
 /* store_bulk.c: creates the indexes a bulk import dropped and writes the
  * feed log it left to its end, if it did (a killed one: nd_store_open). */
 int store_bulk_recover(struct nd_store *s, struct nd_error *err);
+/* store_bulk.c, in each transaction of a bulk import: its feed log is
+ * still left to its end, unless another import finished its work. */
+int store_bulk_still_pending(struct nd_store *s, struct nd_error *err);
 /* store.c: rebuild in a transaction of its own. */
 int store_build_ranking(struct nd_store *s, struct nd_error *err);
 int store_terms_rebuild(struct nd_store *s, struct nd_error *err);
