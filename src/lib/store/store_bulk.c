@@ -164,8 +164,16 @@ int store_bulk_recover(struct nd_store *s, struct nd_error *err)
 	}
 	if (rc || (!any && !feed))
 		return rc;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(s, err, "cannot finish the bulk import");
+	/* CREATE INDEX sorts in temporary files: held in memory (the
+	 * connection's temp_store) they took 163 MB at a million files, on
+	 * disk 63 MB, and less time; outside a transaction, where switching
+	 * loses only the TEMP tables a transaction makes anew */
+	sqlite3_exec(s->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = store_fail(s, err, "cannot finish the bulk import");
+		sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+		return rc;
+	}
 	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
 		rc = restore_index(s, deferred[k], err);
 	if (!rc && feed)
@@ -174,6 +182,7 @@ int store_bulk_recover(struct nd_store *s, struct nd_error *err)
 		rc = store_fail(s, err, "cannot finish the bulk import");
 	if (rc)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	return rc;
 }
 
