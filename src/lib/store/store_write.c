@@ -409,6 +409,12 @@ int store_newest_source(struct nd_store *s, int64_t article_id, const char *path
 	return store_done(st);
 }
 
+/* (mtime, path) of a is after b's: the newer file, a tie to the later path */
+static bool newer(int64_t mtime_a, const char *path_a, int64_t mtime_b, const char *path_b)
+{
+	return mtime_a > mtime_b || (mtime_a == mtime_b && strcmp(path_a, path_b) > 0);
+}
+
 static int put_article(struct nd_store *s, const struct nd_file_result *f, int64_t *id,
 		       struct nd_put_outcome *out, struct nd_error *err)
 {
@@ -425,9 +431,7 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 			return rc;
 		/* the newer file wins; equal times fall to the later path, so the
 		 * outcome does not depend on the order of imports */
-		if (out->other_path[0] &&
-		    (other_mtime > f->mtime_ns ||
-		     (other_mtime == f->mtime_ns && strcmp(out->other_path, f->path) > 0))) {
+		if (out->other_path[0] && newer(other_mtime, out->other_path, f->mtime_ns, f->path)) {
 			out->kept_older = true;
 			return ND_STORE_OK;
 		}
@@ -545,12 +549,6 @@ int nd_store_put_file(struct nd_store *s, const struct nd_file_result *f,
 	/* undo this file only; the batch goes on */
 	sqlite3_exec(s->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
 	return rc;
-}
-
-/* (mtime, path) of a is after b's: the newer file, a tie to the later path */
-static bool newer(int64_t mtime_a, const char *path_a, int64_t mtime_b, const char *path_b)
-{
-	return mtime_a > mtime_b || (mtime_a == mtime_b && strcmp(path_a, path_b) > 0);
 }
 
 int nd_store_source_same(struct nd_store *s, const char *path, uint64_t size, const char *hash,
