@@ -391,10 +391,10 @@ int nd_import_run(struct nd_store *s, const struct nd_import_opts *opts,
 	}
 	if (opts->prune)
 		emit(&run, (struct nd_import_event){ .kind = ND_IMPORT_PRUNED });
-	/* a bulk import's indexes and ranking tables, or ranking tables an
-	 * earlier run left pending */
+	/* a bulk import's indexes, ranking tables and facet blocks, or tables
+	 * an earlier run (or an upgrade) left pending */
 	bool pending;
-	if ((rc = nd_store_rank_pending(s, &pending, fatal)) || (!pending && !run.cold))
+	if ((rc = nd_store_search_tables_pending(s, &pending, fatal)) || (!pending && !run.cold))
 		return rc;
 	emit(&run, (struct nd_import_event){ .kind = ND_IMPORT_RANKING });
 	return nd_store_bulk_finish(s, fatal);

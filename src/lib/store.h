@@ -45,22 +45,24 @@ void nd_store_rollback(struct nd_store *s);
 /*
  * The bulk import (import.c decides when; store_bulk.c).  nd_store_is_empty:
  * no file has been imported and no article stored.  nd_store_bulk_begin,
- * inside the first transaction: the ranking tables (schema/002_ranking.sql)
- * are marked pending and no commit keeps them from then on (that tokenizes
- * every row a second time), and the secondary indexes the import never
- * reads are dropped, their definitions kept in _newsdb_meta; both are
- * committed with the first batch.  Searches meanwhile score every match
- * with exact counts (as for any database whose ranking tables are pending)
- * and plan without those indexes, so each commit in between is a database
- * as good as any.  nd_store_bulk_finish, outside a transaction: creates the
- * indexes again and builds the ranking tables from the word index, each in
- * a transaction of its own.  After a kill, the next opening for writing
- * creates the indexes, and the next import's end (nd_store_rank_pending,
- * then finish) or optimize builds the ranking tables.
+ * inside the first transaction: the search tables (the ranking tables of
+ * schema/002_ranking.sql and the facet blocks of schema/005_facets.sql) are
+ * marked pending and no commit keeps them from then on (they are built
+ * from the finished tables in one pass each), and the secondary indexes the
+ * import never reads are dropped, their definitions kept in _newsdb_meta;
+ * both are committed with the first batch.  Searches meanwhile score every
+ * match with exact counts and count facets from the tables (as for any
+ * database whose search tables are pending) and plan without those
+ * indexes, so each commit in between is a database as good as any.
+ * nd_store_bulk_finish, outside a transaction: creates the indexes again
+ * and builds the search tables, each in a transaction of its own.  After a
+ * kill, the next opening for writing creates the indexes, and the next
+ * import's end (nd_store_search_tables_pending, then finish) or optimize
+ * builds the search tables.
  */
 int nd_store_is_empty(struct nd_store *s, bool *empty, struct nd_error *err);
 int nd_store_bulk_begin(struct nd_store *s, struct nd_error *err);
-int nd_store_rank_pending(struct nd_store *s, bool *pending, struct nd_error *err);
+int nd_store_search_tables_pending(struct nd_store *s, bool *pending, struct nd_error *err);
 int nd_store_bulk_finish(struct nd_store *s, struct nd_error *err);
 
 /* What the store knows about a file from an earlier import. */

@@ -3,6 +3,7 @@
  * transactions (the statement cache is store_stmt.c).  Writing articles is store_write.c, reading them
  * store_read.c, searching store_search.c.
  */
+#include "store_blocks.h"
 #include "store_internal.h"
 
 #include <assert.h>
@@ -116,18 +117,29 @@ static int check_version(struct nd_store *s, const char *path, struct nd_error *
 	return ND_STORE_ERROR;
 }
 
-/* Builds the ranking tables anew, in a transaction of its own, so a kill
- * leaves them to be built again. */
-int store_build_ranking(struct nd_store *s, struct nd_error *err)
+/* Runs build (a rebuild of derived tables) in a transaction of its own, so
+ * a kill leaves them to be built again. */
+static int build_alone(struct nd_store *s, int (*build)(struct nd_store *, struct nd_error *),
+		       const char *doing, struct nd_error *err)
 {
 	int rc;
-	if ((rc = exec(s, "BEGIN IMMEDIATE", err, "cannot build the ranking tables")))
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err, doing)))
 		return rc;
-	if (!(rc = store_terms_rebuild(s, err)))
-		rc = exec(s, "COMMIT", err, "cannot build the ranking tables");
+	if (!(rc = build(s, err)))
+		rc = exec(s, "COMMIT", err, doing);
 	if (rc)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+int store_build_ranking(struct nd_store *s, struct nd_error *err)
+{
+	return build_alone(s, store_terms_rebuild, "cannot build the ranking tables", err);
+}
+
+int store_build_blocks(struct nd_store *s, struct nd_error *err)
+{
+	return build_alone(s, store_blocks_rebuild, "cannot build the facet blocks", err);
 }
 
 /* Before SQLite's first use in the process: no memory statistics, which
@@ -228,6 +240,12 @@ void nd_store_close(struct nd_store *s)
  * (sqlite3, Datasette) only ever see committed states, where the indexes
  * match the articles, and keep the schema's triggers.
  */
+#define BLOCK_DIRTY_ON(name, event, id) \
+	"CREATE TEMP TRIGGER newsdb_blocks_" name " AFTER " event " BEGIN" \
+	" INSERT INTO newsdb_blocks_dirty (block) SELECT " id " >> 6" \
+	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_blocks_dirty WHERE block = " id " >> 6);" \
+	" END;"
+
 static const char fts_defer_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS newsdb_fts_old (id INTEGER PRIMARY KEY, title, excerpt, body);"
 	"CREATE TEMP TABLE IF NOT EXISTS newsdb_fts_new (id INTEGER PRIMARY KEY);"
@@ -251,7 +269,18 @@ static const char fts_defer_sql[] =
 	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = old.id)"
 	"  AND NOT EXISTS (SELECT 1 FROM newsdb_fts_old WHERE id = old.id);"
 	" DELETE FROM newsdb_fts_new WHERE id = old.id;"
-	" END;";
+	" END;"
+	/* the facet blocks (store_blocks.c) of the articles and topics written:
+	 * a block is id >> 6 (STORE_BLOCK_SHIFT) */
+	"CREATE TEMP TABLE IF NOT EXISTS newsdb_blocks_dirty (block INTEGER PRIMARY KEY);"
+	BLOCK_DIRTY_ON("ai", "INSERT ON main.articles", "new.id")
+	BLOCK_DIRTY_ON("au", "UPDATE OF provider_id, published_at, type, title ON main.articles",
+		       "new.id")
+	BLOCK_DIRTY_ON("ad", "DELETE ON main.articles", "old.id")
+	BLOCK_DIRTY_ON("ti", "INSERT ON main.article_topics", "new.article_id")
+	BLOCK_DIRTY_ON("tu", "UPDATE ON main.article_topics", "new.article_id")
+	BLOCK_DIRTY_ON("tu2", "UPDATE ON main.article_topics", "old.article_id")
+	BLOCK_DIRTY_ON("td", "DELETE ON main.article_topics", "old.article_id");
 
 /* What the schema's triggers would have done, in bulk.  The trigram
  * condition is the one of schema/001_init.sql, with a quick test first. */
@@ -279,7 +308,15 @@ static const char fts_clear_sql[] =
 	"DELETE FROM temp.newsdb_fts_new;"
 	"DROP TRIGGER temp.newsdb_fts_ai;"
 	"DROP TRIGGER temp.newsdb_fts_au;"
-	"DROP TRIGGER temp.newsdb_fts_ad;";
+	"DROP TRIGGER temp.newsdb_fts_ad;"
+	"DELETE FROM temp.newsdb_blocks_dirty;"
+	"DROP TRIGGER temp.newsdb_blocks_ai;"
+	"DROP TRIGGER temp.newsdb_blocks_au;"
+	"DROP TRIGGER temp.newsdb_blocks_ad;"
+	"DROP TRIGGER temp.newsdb_blocks_ti;"
+	"DROP TRIGGER temp.newsdb_blocks_tu;"
+	"DROP TRIGGER temp.newsdb_blocks_tu2;"
+	"DROP TRIGGER temp.newsdb_blocks_td;";
 
 static void schema_triggers(struct nd_store *s, int on)
 {
@@ -318,6 +355,8 @@ int nd_store_commit(struct nd_store *s, struct nd_error *err)
 		rc = exec(s, fts_sync_sql, err, "cannot update the search indexes");
 		if (!rc)
 			rc = store_terms_sync(s, err);
+		if (!rc)
+			rc = store_blocks_sync(s, err);
 		if (!rc)
 			rc = exec(s, fts_clear_sql, err, "cannot update the search indexes");
 	}

@@ -1,7 +1,8 @@
 /*
  * store_bulk.c: what an import into an empty database does in bulk
  * (store.h: nd_store_bulk_begin, nd_store_bulk_finish): the ranking tables
- * built once at the end instead of kept in each commit, and the secondary
+ * and facet blocks built once at the end instead of kept in each commit,
+ * and the secondary
  * indexes that no statement of such an import reads created at the end
  * (CREATE INDEX sorts once) instead of kept row by row, and the feed's
  * change log written in one statement at the end instead of two for each
@@ -9,7 +10,7 @@
  * slower to search by provider or date, with a log that has not caught up
  * yet; a kill leaves the work marked in _newsdb_meta for the next run.
  */
-#include "store_internal.h"
+#include "store_blocks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,8 @@ static int drop_index(struct nd_store *s, const char *name, struct nd_error *err
 int nd_store_bulk_begin(struct nd_store *s, struct nd_error *err)
 {
 	int rc = store_meta_put(s, "rank_state", "pending", 0, err);
+	if (!rc)
+		rc = store_blocks_mark_pending(s, err);
 	if (!rc)
 		rc = store_meta_put(s, FEED_KEY, "1", 0, err);
 	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
@@ -186,19 +189,27 @@ int store_bulk_recover(struct nd_store *s, struct nd_error *err)
 	return rc;
 }
 
-int nd_store_rank_pending(struct nd_store *s, bool *pending, struct nd_error *err)
+int nd_store_search_tables_pending(struct nd_store *s, bool *pending, struct nd_error *err)
 {
-	bool ready;
-	int rc = store_rank_state(s, &ready, err);
-	*pending = !rc && !ready;
+	bool ranking, blocks;
+	int rc = store_rank_state(s, &ranking, err);
+	if (!rc)
+		rc = store_blocks_state(s, &blocks, err);
+	*pending = !rc && (!ranking || !blocks);
 	return rc;
 }
 
 int nd_store_bulk_finish(struct nd_store *s, struct nd_error *err)
 {
-	bool pending;
+	bool ranking, blocks;
 	int rc = store_bulk_recover(s, err);
 	if (!rc)
-		rc = nd_store_rank_pending(s, &pending, err);
-	return rc || !pending ? rc : store_build_ranking(s, err);
+		rc = store_rank_state(s, &ranking, err);
+	if (!rc && !ranking)
+		rc = store_build_ranking(s, err);
+	if (!rc)
+		rc = store_blocks_state(s, &blocks, err);
+	if (!rc && !blocks)
+		rc = store_build_blocks(s, err);
+	return rc;
 }

@@ -1,8 +1,9 @@
 /*
- * store_facets.c: a search's facets and timeline (store_facets.h).  One
- * statement yields every match once per topic it has, with the columns the
- * facets count (its provider and date from the narrow index
- * articles_search_state, its type only when asked for); the counting is
+ * store_facets.c: a search's facets and timeline (store_facets.h).  Every
+ * match is counted once, with its provider, day, type and topics read from
+ * the facet blocks (store_blocks.c: one row per 64 ids, where the tables
+ * take a seek per match and per topic list), or while those are pending,
+ * from one statement that yields each match once per topic; the counting is
  * done here, in arrays indexed by id, month and day, so all facets and the
  * timeline come from that single pass, and names are looked up only for
  * the values shown.
@@ -14,7 +15,7 @@
 
 #include "buf.h"
 #include "civil.h"
-#include "store_internal.h"
+#include "store_blocks.h"
 
 const char *const nd_facet_names[ND_FACET_COUNT] = {
 	[ND_FACET_PROVIDER] = "provider", [ND_FACET_TOPIC] = "topic", [ND_FACET_MONTH] = "month",
@@ -86,29 +87,18 @@ static int64_t digits(const char *s, int n)
 	return v;
 }
 
-/* One match (the first row of its topics). */
-static void count_match(struct counts *c, const struct nd_summary_opts *o, sqlite3_stmt *st,
-			struct nd_summary *out)
+/* A dated match, by its day (days since 1970-01-01). */
+static void count_day(struct counts *c, const struct nd_summary_opts *o, int64_t day)
 {
-	out->matches++;
-	if ((o->facets & 1u << ND_FACET_PROVIDER) && sqlite3_column_type(st, 1) != SQLITE_NULL)
-		tally_add(&c->by_id[0], sqlite3_column_int64(st, 1), 1);
-	const char *date = (const char *)sqlite3_column_text(st, 2);
-	/* the schema's CHECK keeps published_at "YYYY-MM-DDTHH:MM:SSZ" */
-	if (date) {
-		int64_t y = digits(date, 4), m = digits(date + 5, 2), d = digits(date + 8, 2);
-		if (o->facets & 1u << ND_FACET_MONTH)
-			tally_add(&c->months, y * 12 + m - 1, 1);
-		if (o->facets & 1u << ND_FACET_YEAR)
-			tally_add(&c->years, y, 1);
-		if (o->timeline)
-			tally_add(&c->days, nd_days_from_civil(y, (int)m, (int)d), 1);
-	} else {
-		out->undated++;
-	}
-	const char *type = (const char *)sqlite3_column_text(st, 3);
-	if (type)
-		count_type(c, type);
+	int64_t y;
+	int m, d;
+	nd_civil_from_days(day, &y, &m, &d);
+	if (o->facets & 1u << ND_FACET_MONTH)
+		tally_add(&c->months, y * 12 + m - 1, 1);
+	if (o->facets & 1u << ND_FACET_YEAR)
+		tally_add(&c->years, y, 1);
+	if (o->timeline)
+		tally_add(&c->days, day, 1);
 }
 
 /* A candidate for a facet's top values. */
@@ -221,10 +211,30 @@ static int top_of_types(struct nd_store *s, struct counts *c, int64_t limit,
 	return rc;
 }
 
-/* Runs the statement of every match and counts each as o asks. */
-static int count_all(struct nd_store *s, const struct nd_search_opts *search,
-		     const struct nd_summary_opts *o, struct counts *c, struct nd_summary *out,
-		     struct nd_error *err)
+/* Counts a match from the tables' columns (its first row of topics). */
+static void count_match(struct counts *c, const struct nd_summary_opts *o, sqlite3_stmt *st,
+			struct nd_summary *out)
+{
+	out->matches++;
+	if ((o->facets & 1u << ND_FACET_PROVIDER) && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		tally_add(&c->by_id[0], sqlite3_column_int64(st, 1), 1);
+	const char *date = (const char *)sqlite3_column_text(st, 2);
+	/* the schema's CHECK keeps published_at "YYYY-MM-DDTHH:MM:SSZ" */
+	if (date)
+		count_day(c, o, nd_days_from_civil(digits(date, 4), (int)digits(date + 5, 2),
+						   (int)digits(date + 8, 2)));
+	else
+		out->undated++;
+	const char *type = (const char *)sqlite3_column_text(st, 3);
+	if (type)
+		count_type(c, type);
+}
+
+/* Runs the statement of every match and counts each as o asks: what a
+ * search does while the facet blocks are pending. */
+static int count_from_tables(struct nd_store *s, const struct nd_search_opts *search,
+			     const struct nd_summary_opts *o, struct counts *c,
+			     struct nd_summary *out, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, search->query->match ? ST_FACET_MATCH : ST_FACET_FILTER, err);
 	if (!st)
@@ -249,6 +259,50 @@ static int count_all(struct nd_store *s, const struct nd_search_opts *search,
 			tally_add(&c->by_id[1], sqlite3_column_int64(st, 4), 1);
 	}
 	return store_finish(s, st, rc, err, "cannot count the matches");
+}
+
+struct block_count {
+	struct counts *c;
+	const struct nd_summary_opts *o;
+	struct nd_summary *out;
+};
+
+/* Counts a match from its facet block row. */
+static void count_block_row(int64_t id, const struct store_block *b,
+			    const struct store_block_row *row, void *ctx)
+{
+	(void)id;
+	struct block_count *bc = ctx;
+	struct counts *c = bc->c;
+	const struct nd_summary_opts *o = bc->o;
+	bc->out->matches++;
+	if ((o->facets & 1u << ND_FACET_PROVIDER) && row->provider)
+		tally_add(&c->by_id[0], row->provider, 1);
+	if (row->dated)
+		count_day(c, o, row->day);
+	else
+		bc->out->undated++;
+	if ((o->facets & 1u << ND_FACET_TYPE) && row->type >= 0)
+		count_type(c, b->types[row->type]);
+	if (o->facets & 1u << ND_FACET_TOPIC)
+		for (uint32_t k = 0; k < row->n_topics; k++)
+			tally_add(&c->by_id[1], b->topics[row->topic_at + k], 1);
+}
+
+/* Every match counted, from the facet blocks when they are built (one row
+ * read per 64 ids), else from the tables. */
+static int count_all(struct nd_store *s, const struct nd_search_opts *search,
+		     const struct nd_summary_opts *o, struct counts *c, struct nd_summary *out,
+		     struct nd_error *err)
+{
+	bool ready;
+	int rc = store_blocks_state(s, &ready, err);
+	if (rc)
+		return rc;
+	if (!ready)
+		return count_from_tables(s, search, o, c, out, err);
+	struct block_count bc = { c, o, out };
+	return store_blocks_each_match(s, search, count_block_row, &bc, err);
 }
 
 int nd_store_summarize(struct nd_store *s, const struct nd_search_opts *search,

@@ -49,6 +49,10 @@ enum stmt_id {
 	ST_FEED_BULK, ST_SOURCE_SAME, ST_SOURCE_TOUCH,
 	/* a search's facets and timeline (store_facets.c) */
 	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
+	/* the facet blocks (store_blocks.c) and --dedupe (store_dedupe.c) */
+	ST_BLOCK_ROWS, ST_BLOCK_TOPICS, ST_BLOCK_GET, ST_BLOCK_PUT, ST_BLOCK_DELETE, ST_BLOCKS_DIRTY,
+	ST_BLOCKS_CLEAR, ST_BLOCKS_ALL, ST_BLOCK_IDS_MATCH, ST_BLOCK_IDS_MATCH_FILTERED,
+	ST_BLOCK_IDS_FILTER, ST_COPY_KEY_OF, ST_SEARCH_PAGE_COPIES, ST_SEARCH_PAGE_SCAN_COPIES,
 	ST_COUNT
 };
 
@@ -165,12 +169,15 @@ int store_bulk_recover(struct nd_store *s, struct nd_error *err);
 int store_bulk_still_pending(struct nd_store *s, struct nd_error *err);
 /* store.c: rebuild in a transaction of its own. */
 int store_build_ranking(struct nd_store *s, struct nd_error *err);
+int store_build_blocks(struct nd_store *s, struct nd_error *err);
 int store_terms_rebuild(struct nd_store *s, struct nd_error *err);
 int64_t store_terms_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
 
 /* 'rank_state' of _newsdb_meta is 'ready': the ranking tables describe
  * every row of the word index. */
 int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err);
+/* The _newsdb_meta key (a state: 'ready' or 'pending') is 'ready'. */
+int store_state_ready(struct nd_store *s, const char *key, bool *ready, struct nd_error *err);
 /* A number of _newsdb_meta into *out (left as it is when the key is absent). */
 int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_error *err);
 
@@ -186,6 +193,24 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
  * has one entry per phrase. */
 int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out,
 		       struct nd_error *err);
+
+/* store_search.c: a read transaction (a savepoint), so that the
+ * statements of one search see one state of the database. */
+int store_read_begin(struct nd_store *s, struct nd_error *err);
+void store_read_end(struct nd_store *s);
+/* store_search.c: the ranked page of o (its offset and limit) into page:
+ * a common word's from its list, else by scoring every match. */
+int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+		     struct nd_error *err);
+/* store_search.c: calls fn for each row of a statement of hits (the
+ * columns of PAGE_HITS, store_sql.c); the number of hits, or a negative
+ * status. */
+int64_t store_emit_hits(struct nd_store *s, sqlite3_stmt *st, nd_hit_fn fn, void *ctx,
+			struct nd_error *err);
+/* store_dedupe.c: a ranked --dedupe search from the facet blocks; *handled
+ * false (and nothing done) while they are pending. */
+int64_t store_search_dedupe(struct nd_store *s, const struct nd_search_opts *o, nd_hit_fn fn,
+			    void *ctx, bool *handled, struct nd_error *err);
 
 /* store_search.c: binds the query's match, filters and page to the named
  * parameters st has (:match, :exclude, :providers, ...). */

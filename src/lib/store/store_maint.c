@@ -1,8 +1,9 @@
 /*
  * store_maint.c: checking the database (SQLite's own checks, both search
- * indexes, failed and vanished sources) and optimizing it.
+ * indexes, the ranking tables and facet blocks, failed and vanished
+ * sources) and optimizing it.
  */
-#include "store_internal.h"
+#include "store_blocks.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -118,6 +119,9 @@ int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct n
 	if ((n = store_terms_check(s, fn, ctx, err)) < 0)
 		return n;
 	total += n;
+	if ((n = store_blocks_check(s, fn, ctx, err)) < 0)
+		return n;
+	total += n;
 	if ((n = source_problems(s, fn, ctx, err)) < 0)
 		return n;
 	return total + n;
@@ -126,7 +130,8 @@ int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct n
 int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 {
 	/* fixed maintenance statements, run once: no cache needed; the ranking
-	 * tables are made anew between the indexes and ANALYZE */
+	 * tables and the facet blocks are made anew between the indexes and
+	 * ANALYZE */
 	static const char *const steps[] = {
 		"INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
 		"INSERT INTO articles_trigram (articles_trigram) VALUES ('rebuild')",
@@ -147,7 +152,7 @@ int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 		return store_fail(s, err, "cannot optimize");
 	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
 		if (!steps[k]) {
-			if ((rc = store_build_ranking(s, err)))
+			if ((rc = store_build_ranking(s, err)) || (rc = store_build_blocks(s, err)))
 				return rc;
 		} else if (sqlite3_exec(s->db, steps[k], NULL, NULL, NULL) != SQLITE_OK) {
 			return store_fail(s, err, "cannot optimize");

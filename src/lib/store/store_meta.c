@@ -64,9 +64,13 @@ int store_meta_put(struct nd_store *s, const char *key, const char *text, double
 
 int store_rank_state(struct nd_store *s, bool *ready, struct nd_error *err)
 {
+	return store_state_ready(s, "rank_state", ready, err);
+}
+
+int store_state_ready(struct nd_store *s, const char *key, bool *ready, struct nd_error *err)
+{
 	sqlite3_stmt *st;
-	int rc = store_lookup_text(s, ST_META_GET, "rank_state", &st, err,
-				   "cannot read the ranking tables");
+	int rc = store_lookup_text(s, ST_META_GET, key, &st, err, "cannot read the database");
 	*ready = rc == 1 && sqlite3_column_text(st, 0) &&
 		 !strcmp((const char *)sqlite3_column_text(st, 0), "ready");
 	return rc == 1 ? store_done(st) : rc;

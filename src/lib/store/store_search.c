@@ -67,8 +67,9 @@ static void bind_named_text(sqlite3_stmt *st, const char *name, const char *valu
 		sqlite3_bind_null(st, k);
 }
 
-/* Ranked without --dedupe goes through store_topk.c; everything else is
- * one statement. */
+/* Ranked without --dedupe goes through store_topk.c; with it, through
+ * store_dedupe.c (which falls back to one statement while the facet blocks
+ * are pending); everything else is one statement. */
 static bool ranks_page_itself(const struct nd_search_opts *o)
 {
 	return o->query->match && o->sort == ND_SORT_RANK && !o->dedupe;
@@ -80,16 +81,20 @@ bool store_query_has_filters(const struct nd_query *q)
 	       q->until[0];
 }
 
+/* The candidates of a ranked search: without filters, a statement without
+ * them (a search of a rare word takes less time than preparing the one
+ * with every filter). */
+static enum stmt_id candidates_statement(const struct nd_query *q)
+{
+	return !store_query_has_filters(q)	  ? ST_RANK_CANDIDATES_PLAIN
+	       : q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED
+					    : ST_RANK_CANDIDATES;
+}
+
 static enum stmt_id pick_statement(const struct nd_search_opts *o)
 {
 	const struct nd_query *q = o->query;
 	bool d = o->dedupe;
-	/* without filters, a statement without them: a search of a rare word
-	 * takes less time than preparing the one with every filter */
-	if (ranks_page_itself(o))
-		return !store_query_has_filters(q)	  ? ST_RANK_CANDIDATES_PLAIN
-		       : q->since[0] || q->until[0] ? ST_RANK_CANDIDATES_FILTERED
-						    : ST_RANK_CANDIDATES;
 	/* a prefix: the page's snippets in one pass (store_sql.c, PAGE_HITS_SCAN) */
 	bool p = q->has_prefix;
 	if (q->match) {
@@ -140,9 +145,7 @@ void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
 	nd_buf_release(&shorts);
 }
 
-/* Calls fn for each row of a statement of hits; the number of hits, or a
- * negative status. */
-static int64_t emit_hits(struct nd_store *s, sqlite3_stmt *st, nd_hit_fn fn, void *ctx,
+int64_t store_emit_hits(struct nd_store *s, sqlite3_stmt *st, nd_hit_fn fn, void *ctx,
 			 struct nd_error *err)
 {
 	int64_t n = 0;
@@ -170,49 +173,71 @@ static int64_t emit_hits(struct nd_store *s, sqlite3_stmt *st, nd_hit_fn fn, voi
 	return status;
 }
 
-/* The ranked page chosen by store_topk.c, then its hits with snippets.  In
- * one read transaction, so an import committing meanwhile cannot change the
- * rows between the two. */
-static int64_t search_ranked(struct nd_store *s, sqlite3_stmt *candidates,
-			     const struct nd_search_opts *o, nd_hit_fn fn, void *ctx,
-			     struct nd_error *err)
+int store_read_begin(struct nd_store *s, struct nd_error *err)
 {
-	struct nd_buf ids = ND_BUF_INIT;
-	struct ranked_page page = { .ids = &ids };
-	int64_t n;
 	sqlite3_stmt *st = store_stmt(s, ST_SAVEPOINT, err);
-	if (!st || sqlite3_step(st) != SQLITE_DONE) {
-		n = st ? store_fail(s, err, "search failed") : ND_STORE_ERROR;
-		goto done;
+	if (!st)
+		return ND_STORE_ERROR;
+	return store_finish(s, st, sqlite3_step(st), err, "search failed");
+}
+
+void store_read_end(struct nd_store *s)
+{
+	struct nd_error ignored;
+	sqlite3_stmt *st = store_stmt(s, ST_RELEASE, &ignored);
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
 	}
+}
+
+int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+		     struct nd_error *err)
+{
 	/* a common word from its list; the rest by scoring every match, with
 	 * the row counts of the common words among them already known */
+	int n = store_list_page(s, o, page, err);
+	if (n != 0)
+		return n == 1 ? ND_STORE_OK : n;
+	sqlite3_stmt *candidates = store_stmt(s, candidates_statement(o->query), err);
+	if (!candidates)
+		return ND_STORE_ERROR;
+	store_bind_query(candidates, o);
 	struct nd_buf counts = ND_BUF_INIT;
-	n = store_list_page(s, o, &page, err);
-	if (n == 1) {
-		n = ND_STORE_OK;
-	} else if (n == 0 && !(n = store_known_counts(s, o->query->match, &counts, err))) {
+	if (!(n = store_known_counts(s, o->query->match, &counts, err))) {
 		if (counts.len)
 			sqlite3_bind_blob(candidates, sqlite3_bind_parameter_index(candidates, ":counts"),
 					  counts.data, (int)counts.len, SQLITE_TRANSIENT);
-		n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, &page,
-				    err);
+		n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, page, err);
 	}
 	nd_buf_release(&counts);
 	sqlite3_reset(candidates);
-	if (n == ND_STORE_OK) {
-		if ((st = store_stmt(s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN : ST_SEARCH_PAGE,
-				     err))) {
+	return n;
+}
+
+/* The ranked page chosen by store_ranked_ids, then its hits with snippets.
+ * In one read transaction, so an import committing meanwhile cannot change
+ * the rows between the two. */
+static int64_t search_ranked(struct nd_store *s, const struct nd_search_opts *o, nd_hit_fn fn,
+			     void *ctx, struct nd_error *err)
+{
+	int64_t n = store_read_begin(s, err);
+	if (n)
+		return n;
+	struct nd_buf ids = ND_BUF_INIT;
+	struct ranked_page page = { .ids = &ids };
+	if ((n = store_ranked_ids(s, o, &page, err)) == ND_STORE_OK) {
+		sqlite3_stmt *st = store_stmt(s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN
+								     : ST_SEARCH_PAGE, err);
+		if (st) {
 			bind_named_text(st, ":match", o->query->match);
 			bind_named_text(st, ":page", ids.data);
-			n = emit_hits(s, st, fn, ctx, err);
+			n = store_emit_hits(s, st, fn, ctx, err);
 		} else {
 			n = ND_STORE_ERROR;
 		}
 	}
-	if ((st = store_stmt(s, ST_RELEASE, err)))
-		sqlite3_step(st);
-done:
+	store_read_end(s);
 	nd_buf_release(&ids);
 	return n;
 }
@@ -220,15 +245,20 @@ done:
 int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_hit_fn fn,
 			void *ctx, struct nd_error *err)
 {
+	if (ranks_page_itself(o))
+		return search_ranked(s, o, fn, ctx, err);
+	if (o->query->match && o->sort == ND_SORT_RANK) {
+		bool handled = false;
+		int64_t n = store_search_dedupe(s, o, fn, ctx, &handled, err);
+		if (handled || n < 0)
+			return n;
+	}
 	sqlite3_stmt *st = store_stmt(s, pick_statement(o), err);
 	if (!st)
 		return ND_STORE_ERROR;
 	store_bind_query(st, o);
-	if (ranks_page_itself(o))
-		return search_ranked(s, st, o, fn, ctx, err);
-	return emit_hits(s, st, fn, ctx, err);
+	return store_emit_hits(s, st, fn, ctx, err);
 }
-
 /* ---- stems shorter than a prefix (struct nd_stemmer) ---- */
 
 /* Endings whose Porter stems can be shorter than the word before them

@@ -87,6 +87,8 @@
  * as a column (copy_key) of the matches, with the provider (cp) joined for
  * it. */
 #define COPY_KEY "coalesce(nd_copy_key(a.title, cp.name, cp.domain), a.id) AS copy_key"
+/* the key alone, of `a` with its provider `p` (the blocks, store_dedupe.c) */
+#define COPY_KEY_OF "nd_copy_key(a.title, p.name, p.domain)"
 #define COPY_PROVIDER " LEFT JOIN providers cp ON cp.id = a.provider_id"
 #define COPY_WINDOW(order) \
 	"row_number() OVER (PARTITION BY a.copy_key" order ") AS nth," \
@@ -135,6 +137,11 @@
 #define CHOSEN_PAGE \
 	"WITH page AS MATERIALIZED (SELECT key AS n, json_extract(value, '$[0]') AS id," \
 	" json_extract(value, '$[1]') AS rank FROM json_each(:page))"
+/* the same with each group's copies (store_dedupe.c): [[id, rank, copies], ...] */
+#define CHOSEN_PAGE_COPIES \
+	"WITH page AS MATERIALIZED (SELECT key AS n, json_extract(value, '$[0]') AS id," \
+	" json_extract(value, '$[1]') AS rank, json_extract(value, '$[2]') AS copies" \
+	" FROM json_each(:page))"
 
 /* By date: every match is looked at.  hits is PAGE_HITS or PAGE_HITS_SCAN. */
 #define SEARCH_MATCH(order, hits) \
@@ -528,4 +535,33 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_FACET_FILTER] =
 		"SELECT " FACET_COLUMNS " FROM articles a" FACET_TOPICS " WHERE 1" SEARCH_FILTERS,
 	[ST_FACET_TOPIC_NAME] = "SELECT name FROM topics WHERE id = ?1",
+	/* the facet blocks: the columns of an id range of articles, and their
+	 * topics, in the order a block holds them (store_blocks.c) */
+	[ST_BLOCK_ROWS] =
+		"SELECT a.id, a.provider_id, a.published_at, a.type, " COPY_KEY_OF
+		" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id"
+		" WHERE a.id BETWEEN ?1 AND ?2 ORDER BY a.id",
+	[ST_BLOCK_TOPICS] =
+		"SELECT article_id, topic_id FROM article_topics"
+		" WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, position",
+	[ST_BLOCK_GET] = "SELECT data FROM _newsdb_blocks WHERE block = ?1",
+	[ST_BLOCK_PUT] = "INSERT OR REPLACE INTO _newsdb_blocks (block, data) VALUES (?1, ?2)",
+	[ST_BLOCK_DELETE] = "DELETE FROM _newsdb_blocks WHERE block = ?1",
+	[ST_BLOCKS_DIRTY] = "SELECT block FROM temp.newsdb_blocks_dirty ORDER BY block",
+	[ST_BLOCKS_CLEAR] = "DELETE FROM _newsdb_blocks",
+	[ST_BLOCKS_ALL] = "SELECT block, data FROM _newsdb_blocks ORDER BY block",
+	/* every match's id, in id order (FTS5's own), for the blocks */
+	[ST_BLOCK_IDS_MATCH] =
+		"SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match ORDER BY rowid",
+	[ST_BLOCK_IDS_MATCH_FILTERED] =
+		"SELECT a.id FROM articles_fts"
+		" JOIN articles a INDEXED BY articles_search_state ON a.id = articles_fts.rowid"
+		" WHERE articles_fts MATCH :match" SEARCH_FILTERS " ORDER BY a.id",
+	[ST_BLOCK_IDS_FILTER] = "SELECT a.id FROM articles a WHERE 1" SEARCH_FILTERS " ORDER BY a.id",
+	[ST_COPY_KEY_OF] =
+		"SELECT " COPY_KEY_OF " FROM articles a LEFT JOIN providers p ON p.id = a.provider_id"
+		" WHERE a.id = ?1",
+	[ST_SEARCH_PAGE_COPIES] = CHOSEN_PAGE_COPIES PAGE_HITS("page.copies", " ORDER BY page.n"),
+	[ST_SEARCH_PAGE_SCAN_COPIES] =
+		CHOSEN_PAGE_COPIES PAGE_HITS_SCAN("page.copies", " ORDER BY page.n"),
 };

@@ -1,0 +1,478 @@
+/*
+ * store_blocks.c: the facet blocks (schema/005_facets.sql): what facets,
+ * the timeline and --dedupe read of each match, 64 article ids to a row.
+ * Each block is derived from its articles' rows alone, so every way of
+ * keeping it is the same function: a commit encodes anew the blocks whose
+ * articles or topics it touched (TEMP triggers note them, store.c), a build
+ * encodes them all, and check encodes them all and compares bytes.
+ *
+ * A block's bytes (all numbers unsigned LEB128):
+ *   the number of distinct types, then each type's text and a NUL;
+ *   then for each article of the block, in id order: its id % 64, its
+ *   provider id (0: none), its day (0: undated, else the zigzag of the days
+ *   since 1970-01-01, plus 1), its type (0: none, else 1 + its index), the
+ *   number of its topics and their ids in order, and 4 bytes (little
+ *   endian) of copy-key hash (0: no key).
+ */
+#include "store_blocks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "civil.h"
+#include "hash.h"
+
+#define STATE_KEY "blocks_state"
+
+int store_blocks_state(struct nd_store *s, bool *ready, struct nd_error *err)
+{
+	return store_state_ready(s, STATE_KEY, ready, err);
+}
+
+int store_blocks_mark_pending(struct nd_store *s, struct nd_error *err)
+{
+	return store_meta_put(s, STATE_KEY, "pending", 0, err);
+}
+
+/* ---- numbers ---- */
+
+static void put_uint(struct nd_buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	int n = 0;
+	do {
+		tmp[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			tmp[n] |= 0x80;
+		n++;
+	} while (v);
+	nd_buf_add(b, tmp, (size_t)n);
+}
+
+/* Reads one number at p[*at..n); false when the bytes end inside it. */
+static bool get_uint(const unsigned char *p, size_t n, size_t *at, uint64_t *out)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64 && *at < n; shift += 7) {
+		unsigned char c = p[(*at)++];
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return v & 1 ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
+}
+
+uint32_t store_copy_hash(const char *key)
+{
+	if (!key)
+		return 0;
+	uint64_t h = nd_hash64(key, strlen(key));
+	uint32_t v = (uint32_t)(h ^ h >> 32);
+	return v ? v : 1; /* 0 is "no key" */
+}
+
+/* Days since 1970-01-01 of "YYYY-MM-DD..." (the schema's CHECK keeps
+ * published_at so); false for anything else. */
+static bool day_of(const char *date, int64_t *day)
+{
+	if (!date || strlen(date) < 10)
+		return false;
+	int64_t v[3] = { 0, 0, 0 };
+	static const int at[3] = { 0, 5, 8 }, len[3] = { 4, 2, 2 };
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < len[k]; i++) {
+			char c = date[at[k] + i];
+			if (c < '0' || c > '9')
+				return false;
+			v[k] = v[k] * 10 + (c - '0');
+		}
+	*day = nd_days_from_civil(v[0], (int)v[1], (int)v[2]);
+	return true;
+}
+
+/* ---- encoding, from the tables ---- */
+
+/* The articles and topics of an id range, read side by side in id order;
+ * each statement holds its next row (rc SQLITE_ROW) between calls. */
+struct block_source {
+	struct nd_store *s;
+	sqlite3_stmt *rows, *topics;
+	int rows_rc, topics_rc;
+};
+
+static int source_open(struct nd_store *s, int64_t lo, int64_t hi, struct block_source *src,
+		       struct nd_error *err)
+{
+	*src = (struct block_source){ .s = s };
+	if (!(src->rows = store_stmt(s, ST_BLOCK_ROWS, err)) ||
+	    !(src->topics = store_stmt(s, ST_BLOCK_TOPICS, err)))
+		return ND_STORE_ERROR;
+	sqlite3_stmt *both[2] = { src->rows, src->topics };
+	for (int k = 0; k < 2; k++) {
+		sqlite3_bind_int64(both[k], 1, lo);
+		sqlite3_bind_int64(both[k], 2, hi);
+	}
+	src->rows_rc = sqlite3_step(src->rows);
+	src->topics_rc = sqlite3_step(src->topics);
+	return ND_STORE_OK;
+}
+
+static int source_close(struct block_source *src, struct nd_error *err)
+{
+	int rc = ND_STORE_OK;
+	if (src->rows_rc != SQLITE_ROW && src->rows_rc != SQLITE_DONE)
+		rc = store_fail(src->s, err, "cannot read the articles for the facet blocks");
+	else if (src->topics_rc != SQLITE_ROW && src->topics_rc != SQLITE_DONE)
+		rc = store_fail(src->s, err, "cannot read the topics for the facet blocks");
+	if (src->rows)
+		sqlite3_reset(src->rows);
+	if (src->topics)
+		sqlite3_reset(src->topics);
+	return rc;
+}
+
+/* The next block of the source into *block and out (its bytes): 1, or 0
+ * when there is none left. */
+static int source_next(struct block_source *src, int64_t *block, struct nd_buf *out)
+{
+	if (src->rows_rc != SQLITE_ROW)
+		return 0;
+	sqlite3_stmt *r = src->rows, *t = src->topics;
+	*block = sqlite3_column_int64(r, 0) >> STORE_BLOCK_SHIFT;
+	struct nd_buf body = ND_BUF_INIT;
+	char *types[STORE_BLOCK_IDS];
+	size_t n_types = 0;
+	while (src->rows_rc == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(r, 0);
+		if (id >> STORE_BLOCK_SHIFT != *block)
+			break;
+		/* id, provider_id, published_at, type, copy key */
+		put_uint(&body, (uint64_t)id & (STORE_BLOCK_IDS - 1));
+		put_uint(&body, sqlite3_column_type(r, 1) == SQLITE_INTEGER
+					? (uint64_t)sqlite3_column_int64(r, 1) : 0);
+		int64_t day;
+		bool dated = day_of((const char *)sqlite3_column_text(r, 2), &day);
+		put_uint(&body, dated ? zigzag(day) + 1 : 0);
+		const char *type = (const char *)sqlite3_column_text(r, 3);
+		size_t k = 0;
+		if (type) {
+			while (k < n_types && strcmp(types[k], type))
+				k++;
+			if (k == n_types)
+				types[n_types++] = nd_xstrdup(type);
+		}
+		put_uint(&body, type ? k + 1 : 0);
+		/* its topics: the rows of article_topics up to its id (none of
+		 * an id below it can be left, but skipping them costs nothing) */
+		struct nd_buf ids = ND_BUF_INIT;
+		uint64_t n_topics = 0;
+		while (src->topics_rc == SQLITE_ROW && sqlite3_column_int64(t, 0) <= id) {
+			if (sqlite3_column_int64(t, 0) == id) {
+				put_uint(&ids, (uint64_t)sqlite3_column_int64(t, 1));
+				n_topics++;
+			}
+			src->topics_rc = sqlite3_step(t);
+		}
+		put_uint(&body, n_topics);
+		nd_buf_add(&body, ids.data, ids.len);
+		nd_buf_release(&ids);
+		uint32_t h = store_copy_hash((const char *)sqlite3_column_text(r, 4));
+		unsigned char le[4] = { (unsigned char)h, (unsigned char)(h >> 8),
+					(unsigned char)(h >> 16), (unsigned char)(h >> 24) };
+		nd_buf_add(&body, le, 4);
+		src->rows_rc = sqlite3_step(r);
+	}
+	nd_buf_reset(out);
+	put_uint(out, n_types);
+	for (size_t k = 0; k < n_types; k++) {
+		nd_buf_add(out, types[k], strlen(types[k]) + 1);
+		free(types[k]);
+	}
+	nd_buf_add(out, body.data, body.len);
+	nd_buf_release(&body);
+	return 1;
+}
+
+/* ---- decoding ---- */
+
+static void block_clear(struct store_block *b)
+{
+	b->block = INT64_MIN;
+	b->present = 0;
+	b->n_topics = 0;
+	b->n_types = 0;
+}
+
+void store_block_release(struct store_block *b)
+{
+	free(b->topics);
+	free(b->data);
+	*b = (struct store_block){ .block = INT64_MIN };
+}
+
+/* Fills b from a block's bytes; false when they are not a block. */
+static bool block_decode(struct store_block *b, int64_t block, const void *data, size_t n)
+{
+	block_clear(b);
+	if (n + 1 > b->cap_data) {
+		free(b->data);
+		b->cap_data = n + 1;
+		b->data = nd_xmalloc(b->cap_data);
+	}
+	memcpy(b->data, data, n);
+	b->data[n] = 0;
+	const unsigned char *p = b->data;
+	size_t at = 0;
+	uint64_t n_types, v;
+	if (!get_uint(p, n, &at, &n_types) || n_types > STORE_BLOCK_IDS)
+		return false;
+	for (uint64_t k = 0; k < n_types; k++) {
+		const unsigned char *end = memchr(p + at, 0, n - at);
+		if (!end)
+			return false;
+		b->types[b->n_types++] = (const char *)p + at;
+		at = (size_t)(end - p) + 1;
+	}
+	int last = -1;
+	while (at < n) {
+		uint64_t slot, provider, day, type, n_topics;
+		if (!get_uint(p, n, &at, &slot) || slot >= STORE_BLOCK_IDS || (int)slot <= last ||
+		    !get_uint(p, n, &at, &provider) || !get_uint(p, n, &at, &day) ||
+		    !get_uint(p, n, &at, &type) || type > b->n_types ||
+		    !get_uint(p, n, &at, &n_topics) || n_topics > n - at)
+			return false;
+		struct store_block_row *row = &b->rows[slot];
+		*row = (struct store_block_row){
+			.provider = (int64_t)provider, .dated = day != 0,
+			.day = day ? unzigzag(day - 1) : 0, .type = (int)type - 1,
+			.topic_at = b->n_topics, .n_topics = (uint32_t)n_topics,
+		};
+		for (uint64_t k = 0; k < n_topics; k++) {
+			if (!get_uint(p, n, &at, &v))
+				return false;
+			if (b->n_topics == b->cap_topics) {
+				b->cap_topics = b->cap_topics ? 2 * b->cap_topics : 256;
+				b->topics = nd_xrealloc(b->topics, b->cap_topics * sizeof(*b->topics));
+			}
+			b->topics[b->n_topics++] = (int64_t)v;
+		}
+		if (n - at < 4)
+			return false;
+		row->hash = (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 | (uint32_t)p[at + 2] << 16 |
+			    (uint32_t)p[at + 3] << 24;
+		at += 4;
+		b->present |= 1ull << slot;
+		last = (int)slot;
+	}
+	b->block = block;
+	return true;
+}
+
+static int out_of_step(struct nd_error *err, int64_t id)
+{
+	nd_error_set(err, 0, 0,
+		     "the facet blocks (_newsdb_blocks) do not describe article %lld; "
+		     "rebuild them with 'newsdb optimize'", (long long)id);
+	return ND_STORE_ERROR;
+}
+
+int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
+		    const struct store_block_row **row, struct nd_error *err)
+{
+	int64_t block = id >> STORE_BLOCK_SHIFT;
+	if (b->block != block) {
+		sqlite3_stmt *st;
+		int rc = store_lookup_id(s, ST_BLOCK_GET, block, &st, err, "cannot read the facet blocks");
+		if (rc < 0)
+			return rc;
+		bool ok = rc == 1 && block_decode(b, block, sqlite3_column_blob(st, 0),
+						  (size_t)sqlite3_column_bytes(st, 0));
+		if (rc == 1)
+			store_done(st);
+		if (!ok) {
+			block_clear(b);
+			return out_of_step(err, id);
+		}
+	}
+	int slot = (int)(id & (STORE_BLOCK_IDS - 1));
+	if (!(b->present >> slot & 1))
+		return out_of_step(err, id);
+	*row = &b->rows[slot];
+	return ND_STORE_OK;
+}
+
+/* ---- keeping them ---- */
+
+/* Writes block `block` from its articles (or deletes it: none left). */
+static int write_block(struct nd_store *s, int64_t block, const struct nd_buf *data,
+		       struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, data ? ST_BLOCK_PUT : ST_BLOCK_DELETE, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_int64(st, 1, block);
+	if (data)
+		sqlite3_bind_blob(st, 2, data->data, (int)data->len, SQLITE_STATIC);
+	return store_finish(s, st, sqlite3_step(st), err, "cannot write the facet blocks");
+}
+
+static int encode_one(struct nd_store *s, int64_t block, struct nd_buf *data, struct nd_error *err)
+{
+	struct block_source src;
+	int64_t got;
+	int rc = source_open(s, block * STORE_BLOCK_IDS, block * STORE_BLOCK_IDS + STORE_BLOCK_IDS - 1,
+			     &src, err);
+	bool any = !rc && source_next(&src, &got, data) == 1;
+	int closed = source_close(&src, err);
+	rc = rc ? rc : closed;
+	return rc ? rc : any;
+}
+
+int store_blocks_sync(struct nd_store *s, struct nd_error *err)
+{
+	bool ready;
+	int rc = store_blocks_state(s, &ready, err);
+	if (rc || !ready) /* not built yet: the build will see these rows */
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, ST_BLOCKS_DIRTY, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	struct nd_buf blocks = ND_BUF_INIT, data = ND_BUF_INIT;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t b = sqlite3_column_int64(st, 0);
+		nd_buf_add(&blocks, &b, sizeof(b));
+	}
+	rc = store_finish(s, st, rc, err, "cannot update the facet blocks");
+	for (size_t k = 0; !rc && k < blocks.len / sizeof(int64_t); k++) {
+		int64_t b;
+		memcpy(&b, blocks.data + k * sizeof(b), sizeof(b));
+		int any = encode_one(s, b, &data, err);
+		rc = any < 0 ? any : write_block(s, b, any ? &data : NULL, err);
+	}
+	nd_buf_release(&blocks);
+	nd_buf_release(&data);
+	return rc;
+}
+
+int store_blocks_rebuild(struct nd_store *s, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_BLOCKS_CLEAR, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	int rc = store_finish(s, st, sqlite3_step(st), err, "cannot build the facet blocks");
+	struct block_source src;
+	struct nd_buf data = ND_BUF_INIT;
+	int64_t block;
+	if (!rc && !(rc = source_open(s, INT64_MIN, INT64_MAX, &src, err))) {
+		while (!rc && source_next(&src, &block, &data) == 1)
+			rc = write_block(s, block, &data, err);
+		int closed = source_close(&src, err);
+		rc = rc ? rc : closed;
+	}
+	nd_buf_release(&data);
+	return rc ? rc : store_meta_put(s, STATE_KEY, "ready", 0, err);
+}
+
+/* At most this many blocks are named by check; the rest are counted. */
+#define CHECK_NAMED 20
+
+static void report(int64_t block, const char *what, int64_t *problems, nd_problem_fn fn, void *ctx)
+{
+	if (++*problems > CHECK_NAMED)
+		return;
+	char detail[256];
+	snprintf(detail, sizeof(detail),
+		 "_newsdb_blocks: block %lld (articles %lld-%lld) %s (rebuild with 'newsdb optimize')",
+		 (long long)block, (long long)(block * STORE_BLOCK_IDS),
+		 (long long)(block * STORE_BLOCK_IDS + STORE_BLOCK_IDS - 1), what);
+	fn("blocks", detail, ctx);
+}
+
+int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err)
+{
+	bool ready;
+	int rc = store_blocks_state(s, &ready, err);
+	/* pending blocks are a state as good as any: searches read the tables */
+	if (rc || !ready)
+		return rc;
+	sqlite3_stmt *stored = store_stmt(s, ST_BLOCKS_ALL, err);
+	struct block_source src;
+	if (!stored || (rc = source_open(s, INT64_MIN, INT64_MAX, &src, err)))
+		return ND_STORE_ERROR;
+	struct nd_buf data = ND_BUF_INIT;
+	int64_t problems = 0, block = 0;
+	int have = source_next(&src, &block, &data);
+	int step = sqlite3_step(stored);
+	while (have == 1 || step == SQLITE_ROW) {
+		int64_t at = step == SQLITE_ROW ? sqlite3_column_int64(stored, 0) : INT64_MAX;
+		if (have == 1 && block < at) {
+			report(block, "is missing", &problems, fn, ctx);
+			have = source_next(&src, &block, &data);
+			continue;
+		}
+		if (have != 1 || at < block) {
+			report(at, "holds no article", &problems, fn, ctx);
+		} else {
+			if ((size_t)sqlite3_column_bytes(stored, 1) != data.len ||
+			    memcmp(sqlite3_column_blob(stored, 1), data.data, data.len))
+				report(block, "differs from its articles", &problems, fn, ctx);
+			have = source_next(&src, &block, &data);
+		}
+		step = sqlite3_step(stored);
+	}
+	rc = store_finish(s, stored, step, err, "cannot check the facet blocks");
+	int closed = source_close(&src, err);
+	nd_buf_release(&data);
+	if (rc || closed)
+		return rc ? rc : closed;
+	if (problems > CHECK_NAMED) {
+		char detail[160];
+		snprintf(detail, sizeof(detail), "_newsdb_blocks: %lld more blocks are wrong",
+			 (long long)(problems - CHECK_NAMED));
+		fn("blocks", detail, ctx);
+	}
+	return problems;
+}
+
+int store_blocks_each_match(struct nd_store *s, const struct nd_search_opts *o,
+			    store_block_fn fn, void *ctx, struct nd_error *err)
+{
+	const struct nd_query *q = o->query;
+	enum stmt_id which = !q->match			      ? ST_BLOCK_IDS_FILTER
+			     : store_query_has_filters(q) ? ST_BLOCK_IDS_MATCH_FILTERED
+							  : ST_BLOCK_IDS_MATCH;
+	sqlite3_stmt *st = store_stmt(s, which, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	store_bind_query(st, o);
+	struct store_block b = { .block = INT64_MIN };
+	int rc, status = ND_STORE_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const struct store_block_row *row;
+		if ((status = store_block_row(s, &b, id, &row, err)))
+			break;
+		fn(id, &b, row, ctx);
+	}
+	if (status)
+		sqlite3_reset(st);
+	else
+		status = store_finish(s, st, rc, err, "cannot read the matches");
+	store_block_release(&b);
+	return status;
+}

@@ -1,0 +1,72 @@
+/*
+ * store_blocks.h: the facet blocks (store_blocks.c, schema/005_facets.sql),
+ * for the store files that keep them (store.c, store_bulk.c, store_maint.c)
+ * and read them (store_facets.c, store_dedupe.c).
+ */
+#ifndef ND_STORE_BLOCKS_H
+#define ND_STORE_BLOCKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store_internal.h"
+
+#define STORE_BLOCK_SHIFT 6
+#define STORE_BLOCK_IDS (1 << STORE_BLOCK_SHIFT)
+
+/* What a block says of one article. */
+struct store_block_row {
+	int64_t provider;  /* providers.id, 0 when none */
+	int64_t day;       /* days since 1970-01-01, when dated */
+	bool dated;
+	int type;          /* index into the block's types, -1 when none */
+	uint32_t hash;     /* store_copy_hash of its copy key */
+	uint32_t topic_at, n_topics; /* its topic ids: topics[topic_at..+n_topics) */
+};
+
+/* One decoded block (block INT64_MIN: none yet); release with
+ * store_block_release. */
+struct store_block {
+	int64_t block;
+	uint64_t present; /* bit k: article block * 64 + k is in it */
+	struct store_block_row rows[STORE_BLOCK_IDS];
+	const char *types[STORE_BLOCK_IDS];
+	size_t n_types;
+	int64_t *topics;
+	size_t n_topics, cap_topics;
+	unsigned char *data;
+	size_t cap_data;
+};
+
+/* 'blocks_state' of _newsdb_meta is 'ready': every article is in a block. */
+int store_blocks_state(struct nd_store *s, bool *ready, struct nd_error *err);
+/* From now on the commits leave the blocks alone (a bulk import). */
+int store_blocks_mark_pending(struct nd_store *s, struct nd_error *err);
+
+/* The blocks the transaction's writes touched, encoded anew (store.c's
+ * commit, before COMMIT; nothing when they are pending). */
+int store_blocks_sync(struct nd_store *s, struct nd_error *err);
+/* Every block encoded anew and the state made ready, in the caller's
+ * transaction. */
+int store_blocks_rebuild(struct nd_store *s, struct nd_error *err);
+/* Each stored block against its encoding from the tables: the problems
+ * found (category "blocks"), or a negative status. */
+int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
+
+/* The row of article id, loading its block into b when it is another; an
+ * error when the blocks do not describe the article. */
+int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
+		    const struct store_block_row **row, struct nd_error *err);
+void store_block_release(struct store_block *b);
+
+/* Calls fn for every match of the search (query and filters), in id
+ * order, with its block row; only when the blocks are ready. */
+typedef void (*store_block_fn)(int64_t id, const struct store_block *b,
+			       const struct store_block_row *row, void *ctx);
+int store_blocks_each_match(struct nd_store *s, const struct nd_search_opts *o,
+			    store_block_fn fn, void *ctx, struct nd_error *err);
+
+/* The 32-bit hash of a copy key the blocks keep (0 for none). */
+uint32_t store_copy_hash(const char *key);
+
+#endif
