@@ -6,13 +6,17 @@
  * articles or topics it touched (TEMP triggers note them, store.c), a build
  * encodes them all, and check encodes them all and compares bytes.
  *
- * A block's bytes (all numbers unsigned LEB128):
+ * A block's bytes (numbers unsigned LEB128 unless said otherwise):
  *   the number of distinct types, then each type's text and a NUL;
- *   then for each article of the block, in id order: its id % 64, its
- *   provider id (0: none), its day (0: undated, else the zigzag of the days
- *   since 1970-01-01, plus 1), its type (0: none, else 1 + its index), the
- *   number of its topics and their ids in order, and 4 bytes (little
- *   endian) of copy-key hash (0: no key).
+ *   8 bytes (little endian) with bit k set when article block * 64 + k is
+ *   in the block; for each such article, 4 bytes (little endian): where its
+ *   entry starts, counted from the first entry, so that a search decodes
+ *   only the entries of its matches;
+ *   then each article's entry, in id order: its provider id (0: none), its
+ *   day (0: undated, else the zigzag of the days since 1970-01-01, plus 1),
+ *   its type (0: none, else 1 + its index), the number of its topics and
+ *   their ids in order, and 4 bytes (little endian) of copy-key hash (0: no
+ *   key).
  */
 #include "store_blocks.h"
 
@@ -65,6 +69,22 @@ static bool get_uint(const unsigned char *p, size_t n, size_t *at, uint64_t *out
 		}
 	}
 	return false;
+}
+
+static void put_le(struct nd_buf *b, uint64_t v, int bytes)
+{
+	unsigned char tmp[8];
+	for (int k = 0; k < bytes; k++)
+		tmp[k] = (unsigned char)(v >> 8 * k);
+	nd_buf_add(b, tmp, (size_t)bytes);
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int k = 0; k < bytes; k++)
+		v |= (uint64_t)p[k] << 8 * k;
+	return v;
 }
 
 static uint64_t zigzag(int64_t v)
@@ -154,15 +174,17 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 		return 0;
 	sqlite3_stmt *r = src->rows, *t = src->topics;
 	*block = sqlite3_column_int64(r, 0) >> STORE_BLOCK_SHIFT;
-	struct nd_buf body = ND_BUF_INIT;
+	struct nd_buf body = ND_BUF_INIT, offsets = ND_BUF_INIT;
 	char *types[STORE_BLOCK_IDS];
 	size_t n_types = 0;
+	uint64_t present = 0;
 	while (src->rows_rc == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(r, 0);
 		if (id >> STORE_BLOCK_SHIFT != *block)
 			break;
+		present |= 1ull << (id & (STORE_BLOCK_IDS - 1));
+		put_le(&offsets, (uint64_t)body.len, 4);
 		/* id, provider_id, published_at, type, copy key */
-		put_uint(&body, (uint64_t)id & (STORE_BLOCK_IDS - 1));
 		put_uint(&body, sqlite3_column_type(r, 1) == SQLITE_INTEGER
 					? (uint64_t)sqlite3_column_int64(r, 1) : 0);
 		int64_t day;
@@ -191,10 +213,7 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 		put_uint(&body, n_topics);
 		nd_buf_add(&body, ids.data, ids.len);
 		nd_buf_release(&ids);
-		uint32_t h = store_copy_hash((const char *)sqlite3_column_text(r, 4));
-		unsigned char le[4] = { (unsigned char)h, (unsigned char)(h >> 8),
-					(unsigned char)(h >> 16), (unsigned char)(h >> 24) };
-		nd_buf_add(&body, le, 4);
+		put_le(&body, store_copy_hash((const char *)sqlite3_column_text(r, 4)), 4);
 		src->rows_rc = sqlite3_step(r);
 	}
 	nd_buf_reset(out);
@@ -203,32 +222,32 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 		nd_buf_add(out, types[k], strlen(types[k]) + 1);
 		free(types[k]);
 	}
+	put_le(out, present, 8);
+	nd_buf_add(out, offsets.data, offsets.len);
 	nd_buf_add(out, body.data, body.len);
 	nd_buf_release(&body);
+	nd_buf_release(&offsets);
 	return 1;
 }
 
 /* ---- decoding ---- */
 
-static void block_clear(struct store_block *b)
-{
-	b->block = INT64_MIN;
-	b->present = 0;
-	b->n_topics = 0;
-	b->n_types = 0;
-}
-
 void store_block_release(struct store_block *b)
 {
+	if (b->cursor)
+		sqlite3_reset(b->cursor);
 	free(b->topics);
 	free(b->data);
 	*b = (struct store_block){ .block = INT64_MIN };
 }
 
-/* Fills b from a block's bytes; false when they are not a block. */
-static bool block_decode(struct store_block *b, int64_t block, const void *data, size_t n)
+/* Takes a block's bytes into b: its types and where its entries are;
+ * false when they are not a block. */
+static bool block_load(struct store_block *b, int64_t block, const void *data, size_t n)
 {
-	block_clear(b);
+	b->block = INT64_MIN;
+	b->present = 0;
+	b->n_types = 0;
 	if (n + 1 > b->cap_data) {
 		free(b->data);
 		b->cap_data = n + 1;
@@ -236,9 +255,10 @@ static bool block_decode(struct store_block *b, int64_t block, const void *data,
 	}
 	memcpy(b->data, data, n);
 	b->data[n] = 0;
+	b->size = n;
 	const unsigned char *p = b->data;
 	size_t at = 0;
-	uint64_t n_types, v;
+	uint64_t n_types;
 	if (!get_uint(p, n, &at, &n_types) || n_types > STORE_BLOCK_IDS)
 		return false;
 	for (uint64_t k = 0; k < n_types; k++) {
@@ -248,38 +268,50 @@ static bool block_decode(struct store_block *b, int64_t block, const void *data,
 		b->types[b->n_types++] = (const char *)p + at;
 		at = (size_t)(end - p) + 1;
 	}
-	int last = -1;
-	while (at < n) {
-		uint64_t slot, provider, day, type, n_topics;
-		if (!get_uint(p, n, &at, &slot) || slot >= STORE_BLOCK_IDS || (int)slot <= last ||
-		    !get_uint(p, n, &at, &provider) || !get_uint(p, n, &at, &day) ||
-		    !get_uint(p, n, &at, &type) || type > b->n_types ||
-		    !get_uint(p, n, &at, &n_topics) || n_topics > n - at)
-			return false;
-		struct store_block_row *row = &b->rows[slot];
-		*row = (struct store_block_row){
-			.provider = (int64_t)provider, .dated = day != 0,
-			.day = day ? unzigzag(day - 1) : 0, .type = (int)type - 1,
-			.topic_at = b->n_topics, .n_topics = (uint32_t)n_topics,
-		};
-		for (uint64_t k = 0; k < n_topics; k++) {
-			if (!get_uint(p, n, &at, &v))
-				return false;
-			if (b->n_topics == b->cap_topics) {
-				b->cap_topics = b->cap_topics ? 2 * b->cap_topics : 256;
-				b->topics = nd_xrealloc(b->topics, b->cap_topics * sizeof(*b->topics));
-			}
-			b->topics[b->n_topics++] = (int64_t)v;
-		}
-		if (n - at < 4)
-			return false;
-		row->hash = (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 | (uint32_t)p[at + 2] << 16 |
-			    (uint32_t)p[at + 3] << 24;
-		at += 4;
-		b->present |= 1ull << slot;
-		last = (int)slot;
-	}
+	if (n - at < 8)
+		return false;
+	uint64_t present = get_le(p + at, 8);
+	at += 8;
+	size_t n_rows = (size_t)__builtin_popcountll(present);
+	if ((n - at) / 4 < n_rows)
+		return false;
+	b->offsets = at;
+	b->entries = at + 4 * n_rows;
+	b->present = present;
 	b->block = block;
+	return true;
+}
+
+/* Decodes the entry of slot (present) into b->row; false when its bytes
+ * are not an entry. */
+static bool row_decode(struct store_block *b, int slot)
+{
+	const unsigned char *p = b->data;
+	size_t n = b->size;
+	int rank = __builtin_popcountll(b->present & ((1ull << slot) - 1));
+	size_t at = b->entries + (size_t)get_le(p + b->offsets + 4 * (size_t)rank, 4);
+	uint64_t provider, day, type, n_topics, v;
+	if (at >= n || !get_uint(p, n, &at, &provider) || !get_uint(p, n, &at, &day) ||
+	    !get_uint(p, n, &at, &type) || type > b->n_types || !get_uint(p, n, &at, &n_topics) ||
+	    n_topics > n - at)
+		return false;
+	if (n_topics > b->cap_topics) {
+		b->cap_topics = n_topics > 64 ? (size_t)n_topics : 64;
+		free(b->topics);
+		b->topics = nd_xmalloc(b->cap_topics * sizeof(*b->topics));
+	}
+	for (uint64_t k = 0; k < n_topics; k++) {
+		if (!get_uint(p, n, &at, &v))
+			return false;
+		b->topics[k] = (int64_t)v;
+	}
+	if (n - at < 4)
+		return false;
+	b->row = (struct store_block_row){
+		.provider = (int64_t)provider, .dated = day != 0, .day = day ? unzigzag(day - 1) : 0,
+		.type = (int)type - 1, .n_topics = (uint32_t)n_topics,
+		.hash = (uint32_t)get_le(p + at, 4),
+	};
 	return true;
 }
 
@@ -291,28 +323,54 @@ static int out_of_step(struct nd_error *err, int64_t id)
 	return ND_STORE_ERROR;
 }
 
+/* Blocks a cursor steps over before it seeks instead: a step costs a
+ * fraction of a seek, and the matches of a common query leave few blocks
+ * out. */
+#define SEEK_GAP 16
+
+/* Brings b's cursor (_newsdb_blocks from some block on, in order) to the
+ * first block >= block: 1 when that is block itself, 0 when it is absent. */
+static int cursor_to(struct nd_store *s, struct store_block *b, int64_t block,
+		     struct nd_error *err)
+{
+	if (!b->cursor && !(b->cursor = store_stmt(s, ST_BLOCKS_FROM, err)))
+		return ND_STORE_ERROR;
+	if (!b->cursor_on || block < b->cursor_at || block > b->cursor_at + SEEK_GAP) {
+		sqlite3_reset(b->cursor);
+		sqlite3_bind_int64(b->cursor, 1, block);
+		b->cursor_rc = sqlite3_step(b->cursor);
+		b->cursor_on = true;
+	}
+	while (b->cursor_rc == SQLITE_ROW &&
+	       (b->cursor_at = sqlite3_column_int64(b->cursor, 0)) < block)
+		b->cursor_rc = sqlite3_step(b->cursor);
+	if (b->cursor_rc != SQLITE_ROW) {
+		b->cursor_on = false;
+		if (b->cursor_rc != SQLITE_DONE)
+			return store_fail(s, err, "cannot read the facet blocks");
+		return 0;
+	}
+	return b->cursor_at == block;
+}
+
 int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
 		    const struct store_block_row **row, struct nd_error *err)
 {
 	int64_t block = id >> STORE_BLOCK_SHIFT;
 	if (b->block != block) {
-		sqlite3_stmt *st;
-		int rc = store_lookup_id(s, ST_BLOCK_GET, block, &st, err, "cannot read the facet blocks");
+		int rc = cursor_to(s, b, block, err);
 		if (rc < 0)
 			return rc;
-		bool ok = rc == 1 && block_decode(b, block, sqlite3_column_blob(st, 0),
-						  (size_t)sqlite3_column_bytes(st, 0));
-		if (rc == 1)
-			store_done(st);
-		if (!ok) {
-			block_clear(b);
+		if (!rc || !block_load(b, block, sqlite3_column_blob(b->cursor, 1),
+				       (size_t)sqlite3_column_bytes(b->cursor, 1))) {
+			b->block = INT64_MIN;
 			return out_of_step(err, id);
 		}
 	}
 	int slot = (int)(id & (STORE_BLOCK_IDS - 1));
-	if (!(b->present >> slot & 1))
+	if (!(b->present >> slot & 1) || !row_decode(b, slot))
 		return out_of_step(err, id);
-	*row = &b->rows[slot];
+	*row = &b->row;
 	return ND_STORE_OK;
 }
 

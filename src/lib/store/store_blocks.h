@@ -21,21 +21,26 @@ struct store_block_row {
 	bool dated;
 	int type;          /* index into the block's types, -1 when none */
 	uint32_t hash;     /* store_copy_hash of its copy key */
-	uint32_t topic_at, n_topics; /* its topic ids: topics[topic_at..+n_topics) */
+	uint32_t n_topics; /* its topic ids: the block's topics[0..n_topics) */
 };
 
-/* One decoded block (block INT64_MIN: none yet); release with
- * store_block_release. */
+/* A reader of blocks: the one loaded (block INT64_MIN: none yet) and the
+ * row of the article last asked for; start it as { .block = INT64_MIN }
+ * and release it with store_block_release. */
 struct store_block {
 	int64_t block;
 	uint64_t present; /* bit k: article block * 64 + k is in it */
-	struct store_block_row rows[STORE_BLOCK_IDS];
 	const char *types[STORE_BLOCK_IDS];
 	size_t n_types;
+	struct store_block_row row;
 	int64_t *topics;
-	size_t n_topics, cap_topics;
-	unsigned char *data;
-	size_t cap_data;
+	size_t cap_topics;
+	unsigned char *data; /* the block's bytes */
+	size_t size, cap_data, offsets, entries;
+	sqlite3_stmt *cursor; /* the blocks in order, from the last seek */
+	int cursor_rc;
+	bool cursor_on;
+	int64_t cursor_at;
 };
 
 /* 'blocks_state' of _newsdb_meta is 'ready': every article is in a block. */
@@ -53,8 +58,9 @@ int store_blocks_rebuild(struct nd_store *s, struct nd_error *err);
  * found (category "blocks"), or a negative status. */
 int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err);
 
-/* The row of article id, loading its block into b when it is another; an
- * error when the blocks do not describe the article. */
+/* The row of article id (valid until the next call), loading its block
+ * into b when it is another; an error when the blocks do not describe the
+ * article. */
 int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
 		    const struct store_block_row **row, struct nd_error *err);
 void store_block_release(struct store_block *b);

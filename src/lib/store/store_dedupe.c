@@ -29,6 +29,7 @@ struct member {
 struct members {
 	struct member *v;
 	size_t n, cap;
+	bool unsorted; /* not in id order (the statements give that order) */
 };
 
 static void collect(int64_t id, const struct store_block *b, const struct store_block_row *row,
@@ -40,6 +41,8 @@ static void collect(int64_t id, const struct store_block *b, const struct store_
 		m->cap = m->cap ? 2 * m->cap : 1024;
 		m->v = nd_xrealloc(m->v, m->cap * sizeof(*m->v));
 	}
+	if (m->n && m->v[m->n - 1].id >= id)
+		m->unsorted = true;
 	m->v[m->n++] = (struct member){ id, row->hash };
 }
 
@@ -49,6 +52,54 @@ static int by_id(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* How many members have each hash: open addressing over the nonzero
+ * hashes, at most half full (sorting the members by hash took half the
+ * time of a search). */
+struct hash_counts {
+	uint32_t *hash;
+	uint32_t *count;
+	size_t mask;
+};
+
+static size_t slot_of(const struct hash_counts *t, uint32_t h)
+{
+	size_t k = (h * 2654435761u) & t->mask;
+	while (t->hash[k] && t->hash[k] != h)
+		k = (k + 1) & t->mask;
+	return k;
+}
+
+static void count_hashes(const struct members *m, struct hash_counts *t)
+{
+	size_t size = 64;
+	while (size < 2 * m->n)
+		size *= 2;
+	t->mask = size - 1;
+	t->hash = nd_xcalloc(size, sizeof(*t->hash));
+	t->count = nd_xcalloc(size, sizeof(*t->count));
+	for (size_t k = 0; k < m->n; k++) {
+		if (!m->v[k].hash)
+			continue;
+		size_t at = slot_of(t, m->v[k].hash);
+		t->hash[at] = m->v[k].hash;
+		t->count[at]++;
+	}
+}
+
+static uint32_t hash_count(const struct hash_counts *t, uint32_t h)
+{
+	return h ? t->count[slot_of(t, h)] : 0;
+}
+
+/* The members of one hash, for a group's size: a scan of all of them for
+ * the first few groups (a page's worth), then a copy sorted by hash. */
+#define SCANS_BEFORE_SORT 8
+
+struct by_hash_index {
+	struct member *v; /* NULL until built */
+	size_t scans;
+};
+
 static int by_hash(const void *pa, const void *pb)
 {
 	const struct member *a = pa, *b = pb;
@@ -57,22 +108,32 @@ static int by_hash(const void *pa, const void *pb)
 	return by_id(pa, pb);
 }
 
-/* The first member of hash h in v (sorted by hash), and how many there are. */
-static size_t hash_range(const struct members *v, uint32_t h, size_t *count)
+/* The members to look through for hash h (*n of them): all, or those of h. */
+static const struct member *members_of(const struct members *ids, struct by_hash_index *x,
+				       uint32_t h, size_t *n)
 {
-	size_t lo = 0, hi = v->n;
+	if (!x->v && ++x->scans <= SCANS_BEFORE_SORT) {
+		*n = ids->n;
+		return ids->v;
+	}
+	if (!x->v) {
+		x->v = nd_xmalloc((ids->n ? ids->n : 1) * sizeof(*x->v));
+		memcpy(x->v, ids->v, ids->n * sizeof(*x->v));
+		qsort(x->v, ids->n, sizeof(*x->v), by_hash);
+	}
+	size_t lo = 0, hi = ids->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v->v[mid].hash < h)
+		if (x->v[mid].hash < h)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t end = lo;
-	while (end < v->n && v->v[end].hash == h)
+	while (end < ids->n && x->v[end].hash == h)
 		end++;
-	*count = end - lo;
-	return lo;
+	*n = end - lo;
+	return x->v + lo;
 }
 
 /* The copy key of article id (malloc'd; NULL when it has none). */
@@ -120,13 +181,13 @@ static bool shown(const struct groups *g, uint32_t hash, const char *key)
 
 /* Adds the group of ranked match (id, rank) to g unless its key's group is
  * there already. */
-static int add_match(struct nd_store *s, const struct members *ids, const struct members *hashes,
-		     int64_t id, double rank, struct groups *g, struct nd_error *err)
+static int add_match(struct nd_store *s, const struct members *ids, const struct hash_counts *counts,
+		     struct by_hash_index *x, int64_t id, double rank, struct groups *g, struct nd_error *err)
 {
 	struct member probe = { id, 0 };
 	const struct member *m = bsearch(&probe, ids->v, ids->n, sizeof(*ids->v), by_id);
 	uint32_t h = m ? m->hash : 0;
-	size_t count = 0, first = h ? hash_range(hashes, h, &count) : 0;
+	uint32_t count = hash_count(counts, h);
 	struct group add = { .id = id, .rank = rank, .hash = h, .copies = 1 };
 	if (count > 1) {
 		int rc = copy_key_of(s, id, &add.key, err);
@@ -140,9 +201,14 @@ static int add_match(struct nd_store *s, const struct members *ids, const struct
 		 * check reports; its own group) */
 		if (add.key)
 			add.copies = 0;
-		for (size_t k = first; add.key && k < first + count && !rc; k++) {
+		/* the matches of its hash, by their keys: a few at most */
+		size_t n = 0;
+		const struct member *v = add.key ? members_of(ids, x, h, &n) : NULL;
+		for (size_t k = 0; k < n && !rc; k++) {
+			if (v[k].hash != h)
+				continue;
 			char *other;
-			if (!(rc = copy_key_of(s, hashes->v[k].id, &other, err)))
+			if (!(rc = copy_key_of(s, v[k].id, &other, err)))
 				add.copies += other && !strcmp(other, add.key);
 			free(other);
 		}
@@ -162,8 +228,8 @@ static int add_match(struct nd_store *s, const struct members *ids, const struct
 /* The groups of the ranked page in page (JSON [[id, rank], ...], as
  * store_ranked_ids writes it), in order, up to want (< 0: all); *ranked is
  * how many matches the page held. */
-static int group_page(struct nd_store *s, const struct members *ids, const struct members *hashes,
-		      const char *page, int64_t want, struct groups *g, int64_t *ranked,
+static int group_page(struct nd_store *s, const struct members *ids, const struct hash_counts *counts,
+		      struct by_hash_index *x, const char *page, int64_t want, struct groups *g, int64_t *ranked,
 		      struct nd_error *err)
 {
 	*ranked = 0;
@@ -182,7 +248,7 @@ static int group_page(struct nd_store *s, const struct members *ids, const struc
 		++*ranked;
 		if (want >= 0 && (int64_t)g->n >= want)
 			continue;
-		int rc = add_match(s, ids, hashes, id, rank, g, err);
+		int rc = add_match(s, ids, counts, x, id, rank, g, err);
 		if (rc)
 			return rc;
 	}
@@ -228,15 +294,16 @@ int64_t store_search_dedupe(struct nd_store *s, const struct nd_search_opts *o, 
 		return n;
 	if ((n = store_read_begin(s, err)))
 		return n;
-	struct members ids = { 0 }, hashes = { 0 };
+	struct members ids = { 0 };
+	struct hash_counts counts = { 0 };
+	struct by_hash_index x = { 0 };
 	struct groups g = { 0 };
 	struct nd_buf page = ND_BUF_INIT;
 	if ((n = store_blocks_each_match(s, o, collect, &ids, err)))
 		goto done;
-	qsort(ids.v, ids.n, sizeof(*ids.v), by_id);
-	hashes = (struct members){ nd_xmalloc((ids.n ? ids.n : 1) * sizeof(*ids.v)), ids.n, ids.n };
-	memcpy(hashes.v, ids.v, ids.n * sizeof(*ids.v));
-	qsort(hashes.v, hashes.n, sizeof(*hashes.v), by_hash);
+	if (ids.unsorted)
+		qsort(ids.v, ids.n, sizeof(*ids.v), by_id);
+	count_hashes(&ids, &counts);
 
 	int64_t offset = o->offset > 0 ? o->offset : 0;
 	int64_t want = o->limit > 0 ? offset + o->limit : -1;
@@ -250,7 +317,7 @@ int64_t store_search_dedupe(struct nd_store *s, const struct nd_search_opts *o, 
 		nd_buf_reset(&page);
 		groups_release(&g);
 		if ((n = store_ranked_ids(s, &ask, &ranked, err)) ||
-		    (n = group_page(s, &ids, &hashes, nd_buf_str(&page), want, &g, &got, err)))
+		    (n = group_page(s, &ids, &counts, &x, nd_buf_str(&page), want, &g, &got, err)))
 			goto done;
 		/* enough groups, or every match ranked */
 		if (want < 0 || (int64_t)g.n >= want || got < ask.limit || (size_t)ask.limit >= ids.n)
@@ -263,6 +330,8 @@ done:
 	nd_buf_release(&page);
 	groups_release(&g);
 	free(ids.v);
-	free(hashes.v);
+	free(counts.hash);
+	free(counts.count);
+	free(x.v);
 	return n;
 }

@@ -286,7 +286,7 @@ static void count_block_row(int64_t id, const struct store_block *b,
 		count_type(c, b->types[row->type]);
 	if (o->facets & 1u << ND_FACET_TOPIC)
 		for (uint32_t k = 0; k < row->n_topics; k++)
-			tally_add(&c->by_id[1], b->topics[row->topic_at + k], 1);
+			tally_add(&c->by_id[1], b->topics[k], 1);
 }
 
 /* Every match counted, from the facet blocks when they are built (one row

@@ -544,12 +544,12 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_BLOCK_TOPICS] =
 		"SELECT article_id, topic_id FROM article_topics"
 		" WHERE article_id BETWEEN ?1 AND ?2 ORDER BY article_id, position",
-	[ST_BLOCK_GET] = "SELECT data FROM _newsdb_blocks WHERE block = ?1",
 	[ST_BLOCK_PUT] = "INSERT OR REPLACE INTO _newsdb_blocks (block, data) VALUES (?1, ?2)",
 	[ST_BLOCK_DELETE] = "DELETE FROM _newsdb_blocks WHERE block = ?1",
 	[ST_BLOCKS_DIRTY] = "SELECT block FROM temp.newsdb_blocks_dirty ORDER BY block",
 	[ST_BLOCKS_CLEAR] = "DELETE FROM _newsdb_blocks",
 	[ST_BLOCKS_ALL] = "SELECT block, data FROM _newsdb_blocks ORDER BY block",
+	[ST_BLOCKS_FROM] = "SELECT block, data FROM _newsdb_blocks WHERE block >= ?1 ORDER BY block",
 	/* every match's id, in id order (FTS5's own), for the blocks */
 	[ST_BLOCK_IDS_MATCH] =
 		"SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match ORDER BY rowid",
