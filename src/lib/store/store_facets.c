@@ -87,18 +87,28 @@ static int64_t digits(const char *s, int n)
 	return v;
 }
 
-/* A dated match, by its day (days since 1970-01-01). */
-static void count_day(struct counts *c, const struct nd_summary_opts *o, int64_t day)
+/* A dated match, by its day (days since 1970-01-01): months and years are
+ * added up from the days' tally at the end (summary_periods), not per
+ * match. */
+static void count_day(struct counts *c, int64_t day)
 {
-	int64_t y;
-	int m, d;
-	nd_civil_from_days(day, &y, &m, &d);
-	if (o->facets & 1u << ND_FACET_MONTH)
-		tally_add(&c->months, y * 12 + m - 1, 1);
-	if (o->facets & 1u << ND_FACET_YEAR)
-		tally_add(&c->years, y, 1);
-	if (o->timeline)
-		tally_add(&c->days, day, 1);
+	tally_add(&c->days, day, 1);
+}
+
+/* The months' and years' tallies from the days'. */
+static void summary_periods(struct counts *c, const struct nd_summary_opts *o)
+{
+	for (size_t k = 0; k < c->days.n; k++) {
+		if (!c->days.v[k])
+			continue;
+		int64_t y;
+		int m, d;
+		nd_civil_from_days(c->days.base + (int64_t)k, &y, &m, &d);
+		if (o->facets & 1u << ND_FACET_MONTH)
+			tally_add(&c->months, y * 12 + m - 1, c->days.v[k]);
+		if (o->facets & 1u << ND_FACET_YEAR)
+			tally_add(&c->years, y, c->days.v[k]);
+	}
 }
 
 /* A candidate for a facet's top values. */
@@ -221,7 +231,7 @@ static void count_match(struct counts *c, const struct nd_summary_opts *o, sqlit
 	const char *date = (const char *)sqlite3_column_text(st, 2);
 	/* the schema's CHECK keeps published_at "YYYY-MM-DDTHH:MM:SSZ" */
 	if (date)
-		count_day(c, o, nd_days_from_civil(digits(date, 4), (int)digits(date + 5, 2),
+		count_day(c, nd_days_from_civil(digits(date, 4), (int)digits(date + 5, 2),
 						   (int)digits(date + 8, 2)));
 	else
 		out->undated++;
@@ -279,7 +289,7 @@ static void count_block_row(int64_t id, const struct store_block *b,
 	if ((o->facets & 1u << ND_FACET_PROVIDER) && row->provider)
 		tally_add(&c->by_id[0], row->provider, 1);
 	if (row->dated)
-		count_day(c, o, row->day);
+		count_day(c, row->day);
 	else
 		bc->out->undated++;
 	if ((o->facets & 1u << ND_FACET_TYPE) && row->type >= 0)
@@ -312,6 +322,7 @@ int nd_store_summarize(struct nd_store *s, const struct nd_search_opts *search,
 	struct counts c = { 0 };
 	*out = (struct nd_summary){ .by = o->by };
 	int rc = count_all(s, search, o, &c, out, err);
+	summary_periods(&c, o);
 	const struct tally *tallies[] = {
 		[ND_FACET_PROVIDER] = &c.by_id[0], [ND_FACET_TOPIC] = &c.by_id[1],
 		[ND_FACET_MONTH] = &c.months, [ND_FACET_YEAR] = &c.years,
