@@ -26,7 +26,8 @@ import subprocess
 import tempfile
 
 from copykey import copy_key
-from e2e import BIN, DATA, WRAPPER, NewsdbTest, main
+from e2e import DATA, NewsdbTest, main
+from test_facets import GROUP_BY
 from test_rank import REPO, gencorpus, quoted
 
 N_FILES = int(os.environ.get("NEWSDB_BLOCKS_FILES", "4000"))
@@ -150,19 +151,8 @@ class BlocksTest(NewsdbTest):
 
     def grouped(self, ids):
         inlist = ",".join(str(i) for i in ids) or "NULL"
-        q = {
-            "provider": "SELECT p.name, p.domain, count(*) FROM articles a JOIN providers p"
-                        " ON p.id = a.provider_id WHERE a.id IN (%s) GROUP BY p.id",
-            "topic": "SELECT t.name, NULL, count(*) FROM article_topics o JOIN topics t"
-                     " ON t.id = o.topic_id WHERE o.article_id IN (%s) GROUP BY t.id",
-            "month": "SELECT substr(published_at, 1, 7), NULL, count(*) FROM articles a"
-                     " WHERE a.id IN (%s) AND published_at IS NOT NULL GROUP BY 1",
-            "year": "SELECT substr(published_at, 1, 4), NULL, count(*) FROM articles a"
-                    " WHERE a.id IN (%s) AND published_at IS NOT NULL GROUP BY 1",
-            "type": "SELECT type, NULL, count(*) FROM articles a"
-                    " WHERE a.id IN (%s) AND type IS NOT NULL GROUP BY 1",
-        }
-        return {f: {(v, d): n for v, d, n in self.sql(sql % inlist)} for f, sql in q.items()}
+        return {f: {(v, d): n for v, d, n in self.sql(sql % inlist)}
+                for f, sql in GROUP_BY.items()}
 
     def days(self, ids):
         inlist = ",".join(str(i) for i in ids) or "NULL"

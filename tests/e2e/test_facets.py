@@ -31,6 +31,22 @@ QUERIES = [
 ]
 
 
+# SQL GROUP BY of each facet over matches given as an id list (%s):
+# (value, detail, count) rows
+GROUP_BY = {
+    "provider": "SELECT p.name, p.domain, count(*) FROM articles a JOIN providers p"
+                " ON p.id = a.provider_id WHERE a.id IN (%s) GROUP BY p.id",
+    "topic": "SELECT t.name, NULL, count(*) FROM article_topics o JOIN topics t"
+             " ON t.id = o.topic_id WHERE o.article_id IN (%s) GROUP BY t.id",
+    "month": "SELECT substr(published_at, 1, 7), NULL, count(*) FROM articles a"
+             " WHERE a.id IN (%s) AND published_at IS NOT NULL GROUP BY 1",
+    "year": "SELECT substr(published_at, 1, 4), NULL, count(*) FROM articles a"
+            " WHERE a.id IN (%s) AND published_at IS NOT NULL GROUP BY 1",
+    "type": "SELECT type, NULL, count(*) FROM articles a"
+            " WHERE a.id IN (%s) AND type IS NOT NULL GROUP BY 1",
+}
+
+
 def day(text):
     return datetime.date.fromisoformat(text[:10])
 
@@ -52,18 +68,7 @@ class FacetDb(SharedDbTest):
     def grouped(self, facet, ids):
         """SQL GROUP BY over the matches: {(value, detail): count}."""
         inlist = ",".join(str(i) for i in ids) or "NULL"
-        q = {
-            "provider": "SELECT p.name, p.domain, count(*) FROM articles a JOIN providers p"
-                        " ON p.id = a.provider_id WHERE a.id IN (%s) GROUP BY p.id",
-            "topic": "SELECT t.name, NULL, count(*) FROM article_topics o JOIN topics t"
-                     " ON t.id = o.topic_id WHERE o.article_id IN (%s) GROUP BY t.id",
-            "month": "SELECT substr(published_at, 1, 7), NULL, count(*) FROM articles a"
-                     " WHERE a.id IN (%s) AND published_at IS NOT NULL GROUP BY 1",
-            "year": "SELECT substr(published_at, 1, 4), NULL, count(*) FROM articles a"
-                    " WHERE a.id IN (%s) AND published_at IS NOT NULL GROUP BY 1",
-            "type": "SELECT type, NULL, count(*) FROM articles a"
-                    " WHERE a.id IN (%s) AND type IS NOT NULL GROUP BY 1",
-        }[facet] % inlist
+        q = GROUP_BY[facet] % inlist
         return {(v, d): n for v, d, n in self.sql(q)}
 
     def summary(self, args, *more, env=None):
