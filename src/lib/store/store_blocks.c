@@ -6,17 +6,7 @@
  * articles or topics it touched (TEMP triggers note them, store.c), a build
  * encodes them all, and check encodes them all and compares bytes.
  *
- * A block's bytes (numbers unsigned LEB128 unless said otherwise):
- *   the number of distinct types, then each type's text and a NUL;
- *   8 bytes (little endian) with bit k set when article block * 64 + k is
- *   in the block; for each such article, 4 bytes (little endian): where its
- *   entry starts, counted from the first entry, so that a search decodes
- *   only the entries of its matches;
- *   then each article's entry, in id order: its provider id (0: none), its
- *   day (0: undated, else the zigzag of the days since 1970-01-01, plus 1),
- *   its type (0: none, else 1 + its index), the number of its topics and
- *   their ids in order, and 4 bytes (little endian) of copy-key hash (0: no
- *   key).
+ * The bytes of a block are store_block_codec.h's.
  */
 #include "store_blocks.h"
 
@@ -38,63 +28,6 @@ int store_blocks_state(struct nd_store *s, bool *ready, struct nd_error *err)
 int store_blocks_mark_pending(struct nd_store *s, struct nd_error *err)
 {
 	return store_meta_put(s, STATE_KEY, "pending", 0, err);
-}
-
-/* ---- numbers ---- */
-
-static void put_uint(struct nd_buf *b, uint64_t v)
-{
-	unsigned char tmp[10];
-	int n = 0;
-	do {
-		tmp[n] = (unsigned char)(v & 0x7f);
-		v >>= 7;
-		if (v)
-			tmp[n] |= 0x80;
-		n++;
-	} while (v);
-	nd_buf_add(b, tmp, (size_t)n);
-}
-
-/* Reads one number at p[*at..n); false when the bytes end inside it. */
-static bool get_uint(const unsigned char *p, size_t n, size_t *at, uint64_t *out)
-{
-	uint64_t v = 0;
-	for (int shift = 0; shift < 64 && *at < n; shift += 7) {
-		unsigned char c = p[(*at)++];
-		v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80)) {
-			*out = v;
-			return true;
-		}
-	}
-	return false;
-}
-
-static void put_le(struct nd_buf *b, uint64_t v, int bytes)
-{
-	unsigned char tmp[8];
-	for (int k = 0; k < bytes; k++)
-		tmp[k] = (unsigned char)(v >> 8 * k);
-	nd_buf_add(b, tmp, (size_t)bytes);
-}
-
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-	uint64_t v = 0;
-	for (int k = 0; k < bytes; k++)
-		v |= (uint64_t)p[k] << 8 * k;
-	return v;
-}
-
-static uint64_t zigzag(int64_t v)
-{
-	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
-}
-
-static int64_t unzigzag(uint64_t v)
-{
-	return v & 1 ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
 }
 
 uint32_t store_copy_hash(const char *key)
@@ -174,59 +107,38 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 		return 0;
 	sqlite3_stmt *r = src->rows, *t = src->topics;
 	*block = sqlite3_column_int64(r, 0) >> STORE_BLOCK_SHIFT;
-	struct nd_buf body = ND_BUF_INIT, offsets = ND_BUF_INIT;
-	char *types[STORE_BLOCK_IDS];
-	size_t n_types = 0;
-	uint64_t present = 0;
+	struct block_writer w = { .n_types = 0 };
+	int64_t *topics = NULL;
+	size_t cap = 0;
 	while (src->rows_rc == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(r, 0);
 		if (id >> STORE_BLOCK_SHIFT != *block)
 			break;
-		present |= 1ull << (id & (STORE_BLOCK_IDS - 1));
-		put_le(&offsets, (uint64_t)body.len, 4);
 		/* id, provider_id, published_at, type, copy key */
-		put_uint(&body, sqlite3_column_type(r, 1) == SQLITE_INTEGER
-					? (uint64_t)sqlite3_column_int64(r, 1) : 0);
-		int64_t day;
-		bool dated = day_of((const char *)sqlite3_column_text(r, 2), &day);
-		put_uint(&body, dated ? zigzag(day) + 1 : 0);
-		const char *type = (const char *)sqlite3_column_text(r, 3);
-		size_t k = 0;
-		if (type) {
-			while (k < n_types && strcmp(types[k], type))
-				k++;
-			if (k == n_types)
-				types[n_types++] = nd_xstrdup(type);
-		}
-		put_uint(&body, type ? k + 1 : 0);
+		struct store_block_row row = {
+			.provider = sqlite3_column_type(r, 1) == SQLITE_INTEGER
+					    ? sqlite3_column_int64(r, 1) : 0,
+			.hash = store_copy_hash((const char *)sqlite3_column_text(r, 4)),
+		};
+		row.dated = day_of((const char *)sqlite3_column_text(r, 2), &row.day);
 		/* its topics: the rows of article_topics up to its id (none of
 		 * an id below it can be left, but skipping them costs nothing) */
-		struct nd_buf ids = ND_BUF_INIT;
-		uint64_t n_topics = 0;
 		while (src->topics_rc == SQLITE_ROW && sqlite3_column_int64(t, 0) <= id) {
 			if (sqlite3_column_int64(t, 0) == id) {
-				put_uint(&ids, (uint64_t)sqlite3_column_int64(t, 1));
-				n_topics++;
+				if (row.n_topics == cap) {
+					cap = cap ? 2 * cap : 16;
+					topics = nd_xrealloc(topics, cap * sizeof(*topics));
+				}
+				topics[row.n_topics++] = sqlite3_column_int64(t, 1);
 			}
 			src->topics_rc = sqlite3_step(t);
 		}
-		put_uint(&body, n_topics);
-		nd_buf_add(&body, ids.data, ids.len);
-		nd_buf_release(&ids);
-		put_le(&body, store_copy_hash((const char *)sqlite3_column_text(r, 4)), 4);
+		block_writer_add(&w, (int)(id & (STORE_BLOCK_IDS - 1)), &row,
+				 (const char *)sqlite3_column_text(r, 3), topics);
 		src->rows_rc = sqlite3_step(r);
 	}
-	nd_buf_reset(out);
-	put_uint(out, n_types);
-	for (size_t k = 0; k < n_types; k++) {
-		nd_buf_add(out, types[k], strlen(types[k]) + 1);
-		free(types[k]);
-	}
-	put_le(out, present, 8);
-	nd_buf_add(out, offsets.data, offsets.len);
-	nd_buf_add(out, body.data, body.len);
-	nd_buf_release(&body);
-	nd_buf_release(&offsets);
+	free(topics);
+	block_writer_finish(&w, out);
 	return 1;
 }
 
@@ -241,77 +153,21 @@ void store_block_release(struct store_block *b)
 	*b = (struct store_block){ .block = INT64_MIN };
 }
 
-/* Takes a block's bytes into b: its types and where its entries are;
- * false when they are not a block. */
+/* Takes a block's bytes into b (copied: the cursor moves on); false when
+ * they are not a block. */
 static bool block_load(struct store_block *b, int64_t block, const void *data, size_t n)
 {
 	b->block = INT64_MIN;
-	b->present = 0;
-	b->n_types = 0;
 	if (n + 1 > b->cap_data) {
 		free(b->data);
 		b->cap_data = n + 1;
 		b->data = nd_xmalloc(b->cap_data);
 	}
-	memcpy(b->data, data, n);
-	b->data[n] = 0;
-	b->size = n;
-	const unsigned char *p = b->data;
-	size_t at = 0;
-	uint64_t n_types;
-	if (!get_uint(p, n, &at, &n_types) || n_types > STORE_BLOCK_IDS)
+	if (n)
+		memcpy(b->data, data, n);
+	if (!block_view_load(&b->view, b->data, n))
 		return false;
-	for (uint64_t k = 0; k < n_types; k++) {
-		const unsigned char *end = memchr(p + at, 0, n - at);
-		if (!end)
-			return false;
-		b->types[b->n_types++] = (const char *)p + at;
-		at = (size_t)(end - p) + 1;
-	}
-	if (n - at < 8)
-		return false;
-	uint64_t present = get_le(p + at, 8);
-	at += 8;
-	size_t n_rows = (size_t)__builtin_popcountll(present);
-	if ((n - at) / 4 < n_rows)
-		return false;
-	b->offsets = at;
-	b->entries = at + 4 * n_rows;
-	b->present = present;
 	b->block = block;
-	return true;
-}
-
-/* Decodes the entry of slot (present) into b->row; false when its bytes
- * are not an entry. */
-static bool row_decode(struct store_block *b, int slot)
-{
-	const unsigned char *p = b->data;
-	size_t n = b->size;
-	int rank = __builtin_popcountll(b->present & ((1ull << slot) - 1));
-	size_t at = b->entries + (size_t)get_le(p + b->offsets + 4 * (size_t)rank, 4);
-	uint64_t provider, day, type, n_topics, v;
-	if (at >= n || !get_uint(p, n, &at, &provider) || !get_uint(p, n, &at, &day) ||
-	    !get_uint(p, n, &at, &type) || type > b->n_types || !get_uint(p, n, &at, &n_topics) ||
-	    n_topics > n - at)
-		return false;
-	if (n_topics > b->cap_topics) {
-		b->cap_topics = n_topics > 64 ? (size_t)n_topics : 64;
-		free(b->topics);
-		b->topics = nd_xmalloc(b->cap_topics * sizeof(*b->topics));
-	}
-	for (uint64_t k = 0; k < n_topics; k++) {
-		if (!get_uint(p, n, &at, &v))
-			return false;
-		b->topics[k] = (int64_t)v;
-	}
-	if (n - at < 4)
-		return false;
-	b->row = (struct store_block_row){
-		.provider = (int64_t)provider, .dated = day != 0, .day = day ? unzigzag(day - 1) : 0,
-		.type = (int)type - 1, .n_topics = (uint32_t)n_topics,
-		.hash = (uint32_t)get_le(p + at, 4),
-	};
 	return true;
 }
 
@@ -367,8 +223,8 @@ int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
 			return out_of_step(err, id);
 		}
 	}
-	int slot = (int)(id & (STORE_BLOCK_IDS - 1));
-	if (!(b->present >> slot & 1) || !row_decode(b, slot))
+	if (!block_view_row(&b->view, (int)(id & (STORE_BLOCK_IDS - 1)), &b->row, &b->topics,
+			    &b->cap_topics))
 		return out_of_step(err, id);
 	*row = &b->row;
 	return ND_STORE_OK;

@@ -9,35 +9,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store_block_codec.h"
 #include "store_internal.h"
-
-#define STORE_BLOCK_SHIFT 6
-#define STORE_BLOCK_IDS (1 << STORE_BLOCK_SHIFT)
-
-/* What a block says of one article. */
-struct store_block_row {
-	int64_t provider;  /* providers.id, 0 when none */
-	int64_t day;       /* days since 1970-01-01, when dated */
-	bool dated;
-	int type;          /* index into the block's types, -1 when none */
-	uint32_t hash;     /* store_copy_hash of its copy key */
-	uint32_t n_topics; /* its topic ids: the block's topics[0..n_topics) */
-};
 
 /* A reader of blocks: the one loaded (block INT64_MIN: none yet) and the
  * row of the article last asked for; start it as { .block = INT64_MIN }
  * and release it with store_block_release. */
 struct store_block {
 	int64_t block;
-	uint64_t present; /* bit k: article block * 64 + k is in it */
-	const char *types[STORE_BLOCK_IDS];
-	size_t n_types;
+	struct block_view view; /* of data */
 	struct store_block_row row;
-	int64_t *topics;
+	int64_t *topics;        /* row's topic ids */
 	size_t cap_topics;
-	unsigned char *data; /* the block's bytes */
-	size_t size, cap_data, offsets, entries;
-	sqlite3_stmt *cursor; /* the blocks in order, from the last seek */
+	unsigned char *data;    /* the block's bytes */
+	size_t cap_data;
+	sqlite3_stmt *cursor;   /* the blocks in order, from the last seek */
 	int cursor_rc;
 	bool cursor_on;
 	int64_t cursor_at;

@@ -293,7 +293,7 @@ static void count_block_row(int64_t id, const struct store_block *b,
 	else
 		bc->out->undated++;
 	if ((o->facets & 1u << ND_FACET_TYPE) && row->type >= 0)
-		count_type(c, b->types[row->type]);
+		count_type(c, b->view.types[row->type]);
 	if (o->facets & 1u << ND_FACET_TOPIC)
 		for (uint32_t k = 0; k < row->n_topics; k++)
 			tally_add(&c->by_id[1], b->topics[k], 1);

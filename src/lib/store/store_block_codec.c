@@ -1,0 +1,161 @@
+/*
+ * store_block_codec.c: a facet block's bytes (store_block_codec.h), written
+ * and read.
+ */
+#include "store_block_codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void put_uint(struct nd_buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	int n = 0;
+	do {
+		tmp[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			tmp[n] |= 0x80;
+		n++;
+	} while (v);
+	nd_buf_add(b, tmp, (size_t)n);
+}
+
+/* Reads one number at p[*at..n); false when the bytes end inside it. */
+static bool get_uint(const unsigned char *p, size_t n, size_t *at, uint64_t *out)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64 && *at < n; shift += 7) {
+		unsigned char c = p[(*at)++];
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void put_le(struct nd_buf *b, uint64_t v, int bytes)
+{
+	unsigned char tmp[8];
+	for (int k = 0; k < bytes; k++)
+		tmp[k] = (unsigned char)(v >> 8 * k);
+	nd_buf_add(b, tmp, (size_t)bytes);
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int k = 0; k < bytes; k++)
+		v |= (uint64_t)p[k] << 8 * k;
+	return v;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return v & 1 ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
+}
+
+void block_writer_add(struct block_writer *w, int slot, const struct store_block_row *row,
+		      const char *type, const int64_t *topics)
+{
+	w->present |= 1ull << slot;
+	put_le(&w->offsets, (uint64_t)w->body.len, 4);
+	put_uint(&w->body, (uint64_t)row->provider);
+	put_uint(&w->body, row->dated ? zigzag(row->day) + 1 : 0);
+	size_t k = 0;
+	if (type) {
+		while (k < w->n_types && strcmp(w->types[k], type))
+			k++;
+		if (k == w->n_types)
+			w->types[w->n_types++] = nd_xstrdup(type);
+	}
+	put_uint(&w->body, type ? k + 1 : 0);
+	put_uint(&w->body, row->n_topics);
+	for (uint32_t t = 0; t < row->n_topics; t++)
+		put_uint(&w->body, (uint64_t)topics[t]);
+	put_le(&w->body, row->hash, 4);
+}
+
+void block_writer_finish(struct block_writer *w, struct nd_buf *out)
+{
+	nd_buf_reset(out);
+	put_uint(out, w->n_types);
+	for (size_t k = 0; k < w->n_types; k++) {
+		nd_buf_add(out, w->types[k], strlen(w->types[k]) + 1);
+		free(w->types[k]);
+	}
+	put_le(out, w->present, 8);
+	nd_buf_add(out, w->offsets.data, w->offsets.len);
+	nd_buf_add(out, w->body.data, w->body.len);
+	nd_buf_release(&w->body);
+	nd_buf_release(&w->offsets);
+	*w = (struct block_writer){ .n_types = 0 };
+}
+
+bool block_view_load(struct block_view *v, const unsigned char *p, size_t n)
+{
+	*v = (struct block_view){ .p = p, .n = n };
+	size_t at = 0;
+	uint64_t n_types;
+	if (!get_uint(p, n, &at, &n_types) || n_types > STORE_BLOCK_IDS)
+		return false;
+	for (uint64_t k = 0; k < n_types; k++) {
+		const unsigned char *end = at < n ? memchr(p + at, 0, n - at) : NULL;
+		if (!end)
+			return false;
+		v->types[v->n_types++] = (const char *)p + at;
+		at = (size_t)(end - p) + 1;
+	}
+	if (n - at < 8)
+		return false;
+	uint64_t present = get_le(p + at, 8);
+	at += 8;
+	size_t n_rows = (size_t)__builtin_popcountll(present);
+	if ((n - at) / 4 < n_rows)
+		return false;
+	v->offsets = at;
+	v->entries = at + 4 * n_rows;
+	v->present = present;
+	return true;
+}
+
+bool block_view_row(const struct block_view *v, int slot, struct store_block_row *row,
+		    int64_t **topics, size_t *cap)
+{
+	if (slot < 0 || slot >= STORE_BLOCK_IDS || !(v->present >> slot & 1))
+		return false;
+	const unsigned char *p = v->p;
+	size_t n = v->n;
+	int rank = __builtin_popcountll(v->present & ((1ull << slot) - 1));
+	size_t at = v->entries + (size_t)get_le(p + v->offsets + 4 * (size_t)rank, 4);
+	uint64_t provider, day, type, n_topics, t;
+	if (at >= n || !get_uint(p, n, &at, &provider) || !get_uint(p, n, &at, &day) ||
+	    !get_uint(p, n, &at, &type) || type > v->n_types || !get_uint(p, n, &at, &n_topics) ||
+	    n_topics > n - at)
+		return false;
+	if (n_topics > *cap) {
+		*cap = n_topics > 64 ? (size_t)n_topics : 64;
+		free(*topics);
+		*topics = nd_xmalloc(*cap * sizeof(**topics));
+	}
+	for (uint64_t k = 0; k < n_topics; k++) {
+		if (!get_uint(p, n, &at, &t))
+			return false;
+		(*topics)[k] = (int64_t)t;
+	}
+	if (n - at < 4)
+		return false;
+	*row = (struct store_block_row){
+		.provider = (int64_t)provider, .dated = day != 0, .day = day ? unzigzag(day - 1) : 0,
+		.type = (int)type - 1, .n_topics = (uint32_t)n_topics,
+		.hash = (uint32_t)get_le(p + at, 4),
+	};
+	return true;
+}

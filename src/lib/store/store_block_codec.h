@@ -1,0 +1,71 @@
+/*
+ * store_block_codec.h: the bytes of one facet block (schema/005_facets.sql,
+ * docs/schema.md), written and read: pure byte work, no SQLite, so that the
+ * fuzz target and the store share it (store_block_codec.c).
+ *
+ * A block's bytes (numbers unsigned LEB128 unless said otherwise):
+ *   the number of distinct types, then each type's text and a NUL;
+ *   8 bytes (little endian) with bit k set when article block * 64 + k is
+ *   in the block; for each such article, 4 bytes (little endian): where its
+ *   entry starts, counted from the first entry, so that a search decodes
+ *   only the entries of its matches;
+ *   then each article's entry, in id order: its provider id (0: none), its
+ *   day (0: undated, else the zigzag of the days since 1970-01-01, plus 1),
+ *   its type (0: none, else 1 + its index), the number of its topics and
+ *   their ids in order, and 4 bytes (little endian) of copy-key hash (0: no
+ *   key).
+ */
+#ifndef ND_STORE_BLOCK_CODEC_H
+#define ND_STORE_BLOCK_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define STORE_BLOCK_SHIFT 6
+#define STORE_BLOCK_IDS (1 << STORE_BLOCK_SHIFT)
+
+/* What a block says of one article. */
+struct store_block_row {
+	int64_t provider;  /* providers.id, 0 when none */
+	int64_t day;       /* days since 1970-01-01, when dated */
+	bool dated;
+	int type;          /* index into the block's types, -1 when none */
+	uint32_t hash;     /* copy-key hash, 0 when none */
+	uint32_t n_topics; /* its topic ids are the reader's topics[0..n_topics) */
+};
+
+/* A block being written: add its articles in slot order, then finish. */
+struct block_writer {
+	struct nd_buf body, offsets;
+	char *types[STORE_BLOCK_IDS];
+	size_t n_types;
+	uint64_t present;
+};
+
+/* Adds the article of slot (above every slot added before) with its type
+ * (NULL: none) and topic ids. */
+void block_writer_add(struct block_writer *w, int slot, const struct store_block_row *row,
+		      const char *type, const int64_t *topics);
+/* The block's bytes into out (replacing what it held); w is empty again. */
+void block_writer_finish(struct block_writer *w, struct nd_buf *out);
+
+/* A block's bytes being read (they must outlive the view). */
+struct block_view {
+	const unsigned char *p;
+	size_t n, offsets, entries;
+	uint64_t present; /* bit k: slot k holds an article */
+	const char *types[STORE_BLOCK_IDS];
+	size_t n_types;
+};
+
+/* false when the bytes are not a block. */
+bool block_view_load(struct block_view *v, const unsigned char *p, size_t n);
+/* The entry of a present slot into *row, its topic ids into *topics
+ * (grown as needed, *cap its size); false when its bytes are not one. */
+bool block_view_row(const struct block_view *v, int slot, struct store_block_row *row,
+		    int64_t **topics, size_t *cap);
+
+#endif

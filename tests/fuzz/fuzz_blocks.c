@@ -1,0 +1,106 @@
+/*
+ * fuzz_blocks.c: libFuzzer target for the facet blocks' bytes
+ * (store_block_codec.h), which a search reads from a file anyone may have
+ * written.  The input is read twice: as a block's bytes, each of whose
+ * entries is decoded (nothing may crash or read outside them); and as the
+ * articles of a block, which are written, read back and must come back
+ * the same (a mismatch aborts).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_block_codec.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The next n bytes of the input as a little-endian number (0 past its end). */
+static uint64_t take(const uint8_t *data, size_t size, size_t *at, int n)
+{
+	uint64_t v = 0;
+	for (int k = 0; k < n; k++, (*at)++)
+		v |= (uint64_t)(*at < size ? data[*at] : 0) << 8 * k;
+	return v;
+}
+
+static void decode_as_block(const uint8_t *data, size_t size)
+{
+	struct block_view v;
+	/* a copy of exactly size bytes: ASan sees any read past them */
+	unsigned char *copy = malloc(size ? size : 1);
+	if (size)
+		memcpy(copy, data, size);
+	if (block_view_load(&v, copy, size)) {
+		int64_t *topics = NULL;
+		size_t cap = 0;
+		for (int slot = 0; slot < STORE_BLOCK_IDS; slot++) {
+			struct store_block_row row;
+			if (block_view_row(&v, slot, &row, &topics, &cap) && row.type >= 0 &&
+			    (size_t)row.type >= v.n_types)
+				abort();
+		}
+		free(topics);
+	}
+	free(copy);
+}
+
+static const char *const type_names[] = { "article", "video", "", "slideshow" };
+
+static void round_trip(const uint8_t *data, size_t size)
+{
+	struct store_block_row rows[STORE_BLOCK_IDS];
+	int64_t topics[STORE_BLOCK_IDS][4];
+	const char *types[STORE_BLOCK_IDS];
+	bool present[STORE_BLOCK_IDS] = { false };
+	struct block_writer w = { .n_types = 0 };
+	size_t at = 0;
+	uint64_t mask = take(data, size, &at, 8);
+	for (int slot = 0; slot < STORE_BLOCK_IDS; slot++) {
+		if (!(mask >> slot & 1))
+			continue;
+		present[slot] = true;
+		uint64_t kind = take(data, size, &at, 1);
+		rows[slot] = (struct store_block_row){
+			.provider = (int64_t)(take(data, size, &at, 8) >> 1),
+			.dated = kind & 1,
+			.day = (kind & 1) ? (int64_t)take(data, size, &at, 4) - 2000000000LL : 0,
+			.hash = (uint32_t)take(data, size, &at, 4),
+			.n_topics = (uint32_t)(kind >> 1 & 3),
+		};
+		for (uint32_t t = 0; t < rows[slot].n_topics; t++)
+			topics[slot][t] = (int64_t)(take(data, size, &at, 8) >> 1);
+		types[slot] = kind & 8 ? type_names[kind >> 4 & 3] : NULL;
+		block_writer_add(&w, slot, &rows[slot], types[slot], topics[slot]);
+	}
+	struct nd_buf out = ND_BUF_INIT;
+	block_writer_finish(&w, &out);
+	struct block_view v;
+	if (!block_view_load(&v, (const unsigned char *)out.data, out.len) || v.present != mask)
+		abort();
+	int64_t *got_topics = NULL;
+	size_t cap = 0;
+	for (int slot = 0; slot < STORE_BLOCK_IDS; slot++) {
+		if (!present[slot])
+			continue;
+		struct store_block_row got;
+		const struct store_block_row *want = &rows[slot];
+		if (!block_view_row(&v, slot, &got, &got_topics, &cap) ||
+		    got.provider != want->provider || got.dated != want->dated ||
+		    got.day != want->day || got.hash != want->hash ||
+		    got.n_topics != want->n_topics ||
+		    (want->n_topics &&
+		     memcmp(got_topics, topics[slot], want->n_topics * sizeof(int64_t))) ||
+		    (got.type < 0) != (types[slot] == NULL) ||
+		    (types[slot] && strcmp(v.types[got.type], types[slot])))
+			abort();
+	}
+	free(got_topics);
+	nd_buf_release(&out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	decode_as_block(data, size);
+	round_trip(data, size);
+	return 0;
+}
