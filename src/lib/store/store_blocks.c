@@ -39,9 +39,7 @@ uint32_t store_copy_hash(const char *key)
 	return v ? v : 1; /* 0 is "no key" */
 }
 
-/* Days since 1970-01-01 of "YYYY-MM-DD..." (the schema's CHECK keeps
- * published_at so); false for anything else. */
-static bool day_of(const char *date, int64_t *day)
+bool store_day_of(const char *date, int64_t *day)
 {
 	if (!date || strlen(date) < 10)
 		return false;
@@ -120,7 +118,7 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 					    ? sqlite3_column_int64(r, 1) : 0,
 			.hash = store_copy_hash((const char *)sqlite3_column_text(r, 4)),
 		};
-		row.dated = day_of((const char *)sqlite3_column_text(r, 2), &row.day);
+		row.dated = store_day_of((const char *)sqlite3_column_text(r, 2), &row.day);
 		/* its topics: the rows of article_topics up to its id (none of
 		 * an id below it can be left, but skipping them costs nothing) */
 		while (src->topics_rc == SQLITE_ROW && sqlite3_column_int64(t, 0) <= id) {
@@ -209,7 +207,7 @@ static int cursor_to(struct nd_store *s, struct store_block *b, int64_t block,
 	return b->cursor_at == block;
 }
 
-int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
+int store_block_find(struct nd_store *s, struct store_block *b, int64_t id,
 		    const struct store_block_row **row, struct nd_error *err)
 {
 	int64_t block = id >> STORE_BLOCK_SHIFT;
@@ -379,7 +377,7 @@ int store_blocks_each_match(struct nd_store *s, const struct nd_search_opts *o,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const struct store_block_row *row;
-		if ((status = store_block_row(s, &b, id, &row, err)))
+		if ((status = store_block_find(s, &b, id, &row, err)))
 			break;
 		fn(id, &b, row, ctx);
 	}

@@ -47,7 +47,7 @@ int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, stru
 /* The row of article id (valid until the next call), loading its block
  * into b when it is another; an error when the blocks do not describe the
  * article. */
-int store_block_row(struct nd_store *s, struct store_block *b, int64_t id,
+int store_block_find(struct nd_store *s, struct store_block *b, int64_t id,
 		    const struct store_block_row **row, struct nd_error *err);
 void store_block_release(struct store_block *b);
 
@@ -57,6 +57,10 @@ typedef void (*store_block_fn)(int64_t id, const struct store_block *b,
 			       const struct store_block_row *row, void *ctx);
 int store_blocks_each_match(struct nd_store *s, const struct nd_search_opts *o,
 			    store_block_fn fn, void *ctx, struct nd_error *err);
+
+/* Days since 1970-01-01 of a published_at ("YYYY-MM-DD...", as the
+ * schema's CHECK keeps it); false for anything else. */
+bool store_day_of(const char *date, int64_t *day);
 
 /* The 32-bit hash of a copy key the blocks keep (0 for none). */
 uint32_t store_copy_hash(const char *key);

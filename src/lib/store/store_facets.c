@@ -79,14 +79,6 @@ static void count_type(struct counts *c, const char *type)
 	c->types[c->n_types++] = (struct named_count){ nd_xstrdup(type), 1 };
 }
 
-static int64_t digits(const char *s, int n)
-{
-	int64_t v = 0;
-	for (int k = 0; k < n; k++)
-		v = v * 10 + (s[k] - '0');
-	return v;
-}
-
 /* A dated match, by its day (days since 1970-01-01): months and years are
  * added up from the days' tally at the end (summary_periods), not per
  * match. */
@@ -228,11 +220,9 @@ static void count_match(struct counts *c, const struct nd_summary_opts *o, sqlit
 	out->matches++;
 	if ((o->facets & 1u << ND_FACET_PROVIDER) && sqlite3_column_type(st, 1) != SQLITE_NULL)
 		tally_add(&c->by_id[0], sqlite3_column_int64(st, 1), 1);
-	const char *date = (const char *)sqlite3_column_text(st, 2);
-	/* the schema's CHECK keeps published_at "YYYY-MM-DDTHH:MM:SSZ" */
-	if (date)
-		count_day(c, nd_days_from_civil(digits(date, 4), (int)digits(date + 5, 2),
-						   (int)digits(date + 8, 2)));
+	int64_t day;
+	if (store_day_of((const char *)sqlite3_column_text(st, 2), &day))
+		count_day(c, day);
 	else
 		out->undated++;
 	const char *type = (const char *)sqlite3_column_text(st, 3);

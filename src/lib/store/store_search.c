@@ -259,6 +259,7 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 	store_bind_query(st, o);
 	return store_emit_hits(s, st, fn, ctx, err);
 }
+
 /* ---- stems shorter than a prefix (struct nd_stemmer) ---- */
 
 /* Endings whose Porter stems can be shorter than the word before them
