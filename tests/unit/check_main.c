@@ -14,6 +14,7 @@ int main(void)
 	srunner_add_suite(sr, make_normalize_suite());
 	srunner_add_suite(sr, make_query_suite());
 	srunner_add_suite(sr, make_rank_suite());
+	srunner_add_suite(sr, make_snippet_suite());
 	srunner_add_suite(sr, make_store_suite());
 	srunner_add_suite(sr, make_walk_suite());
 	srunner_run_all(sr, CK_ENV);

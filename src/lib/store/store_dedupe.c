@@ -265,8 +265,7 @@ static int64_t emit_groups(struct nd_store *s, const struct nd_search_opts *o,
 		nd_buf_addf(&page, "%s[%lld,%.17g,%lld]", k > from ? "," : "", (long long)g->v[k].id,
 			    g->v[k].rank, (long long)g->v[k].copies);
 	nd_buf_addc(&page, ']');
-	sqlite3_stmt *st = store_stmt(
-		s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN_COPIES : ST_SEARCH_PAGE_COPIES, err);
+	sqlite3_stmt *st = store_stmt(s, store_page_statement(o->query, true), err);
 	int64_t n = ND_STORE_ERROR;
 	if (st) {
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":match"), o->query->match, -1,

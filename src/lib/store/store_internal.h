@@ -53,6 +53,7 @@ enum stmt_id {
 	ST_BLOCK_ROWS, ST_BLOCK_TOPICS, ST_BLOCK_PUT, ST_BLOCK_DELETE, ST_BLOCKS_DIRTY,
 	ST_BLOCKS_CLEAR, ST_BLOCKS_ALL, ST_BLOCKS_FROM, ST_BLOCK_IDS_MATCH, ST_BLOCK_IDS_MATCH_FILTERED,
 	ST_BLOCK_IDS_FILTER, ST_COPY_KEY_OF, ST_SEARCH_PAGE_COPIES, ST_SEARCH_PAGE_SCAN_COPIES,
+	ST_SEARCH_PAGE_TEXT, ST_SEARCH_PAGE_TEXT_COPIES,
 	ST_COUNT
 };
 
@@ -102,6 +103,12 @@ typedef int (*store_token_fn)(void *ctx, const char *token, int len);
 /* Tokenizes text[0..len) as a document (query = false) or a query. */
 int store_tokenize(struct store_tokenizer *t, bool query, const char *text, int len,
 		   store_token_fn fn, void *ctx);
+
+/* The same as a document, with where each token stands in text: bytes
+ * [start, end). */
+typedef int (*store_span_fn)(void *ctx, const char *token, int len, int start, int end);
+int store_tokenize_spans(struct store_tokenizer *t, const char *text, int len, store_span_fn fn,
+			 void *ctx);
 
 /* A store_token_fn that appends each token and a NUL to a struct nd_buf. */
 int store_collect_token(void *ctx, const char *token, int len);
@@ -202,6 +209,10 @@ void store_read_end(struct nd_store *s);
  * a common word's from its list, else by scoring every match. */
 int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
 		     struct nd_error *err);
+/* store_search.c: the statement of a chosen page's hits ([[id, rank], ...]
+ * in :page, with copies [[id, rank, copies], ...]), its snippets made from
+ * the stored text when nd_snippet() understands the query. */
+enum stmt_id store_page_statement(const struct nd_query *q, bool copies);
 /* store_search.c: calls fn for each row of a statement of hits (the
  * columns of PAGE_HITS, store_sql.c); the number of hits, or a negative
  * status. */
@@ -310,6 +321,12 @@ int store_feed_put(struct nd_store *s, const char *url, const char *published_at
 /* ...or article `id` may have left the archive (is_archived 0 now): its
  * rows become deletions.  Nothing happens when it is still archived. */
 int store_feed_left(struct nd_store *s, int64_t id, struct nd_error *err);
+
+/* store_snippet.c: registers nd_snippet(), FTS5's snippet() made from the
+ * stored text; whether it understands a match expression (else the page
+ * keeps FTS5's own). */
+int store_register_snippet(sqlite3 *db);
+bool store_snippet_understood(const char *match);
 
 /* store_copykey.c: registers nd_copy_key(), the key of --dedupe. */
 int store_register_copy_key(sqlite3 *db);

@@ -207,18 +207,6 @@ bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out)
 	return true;
 }
 
-fts5_api *store_fts5_api(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	return api;
-}
-
 int store_register_rank(sqlite3 *db)
 {
 	fts5_api *api = store_fts5_api(db);

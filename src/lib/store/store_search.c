@@ -215,6 +215,16 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	return n;
 }
 
+enum stmt_id store_page_statement(const struct nd_query *q, bool copies)
+{
+	if (store_snippet_understood(q->match))
+		return copies ? ST_SEARCH_PAGE_TEXT_COPIES : ST_SEARCH_PAGE_TEXT;
+	/* a prefix: the page's snippets in one pass (store_sql.c, PAGE_HITS_SCAN) */
+	if (q->has_prefix)
+		return copies ? ST_SEARCH_PAGE_SCAN_COPIES : ST_SEARCH_PAGE_SCAN;
+	return copies ? ST_SEARCH_PAGE_COPIES : ST_SEARCH_PAGE;
+}
+
 /* The ranked page chosen by store_ranked_ids, then its hits with snippets.
  * In one read transaction, so an import committing meanwhile cannot change
  * the rows between the two. */
@@ -227,8 +237,7 @@ static int64_t search_ranked(struct nd_store *s, const struct nd_search_opts *o,
 	struct nd_buf ids = ND_BUF_INIT;
 	struct ranked_page page = { .ids = &ids };
 	if ((n = store_ranked_ids(s, o, &page, err)) == ND_STORE_OK) {
-		sqlite3_stmt *st = store_stmt(s, o->query->has_prefix ? ST_SEARCH_PAGE_SCAN
-								     : ST_SEARCH_PAGE, err);
+		sqlite3_stmt *st = store_stmt(s, store_page_statement(o->query, false), err);
 		if (st) {
 			bind_named_text(st, ":match", o->query->match);
 			bind_named_text(st, ":page", ids.data);

@@ -78,7 +78,11 @@
 	"      WHERE articles_fts MATCH :exclude AND articles_fts.rowid = a.id))"
 
 #define HIT_COLUMNS "a.id, a.url, a.title, a.published_at, p.name, p.domain, "
-#define HIT_SNIPPET "snippet(articles_fts, -1, char(2), char(3), '…', 20)"
+/* markers, ellipsis and length of a snippet: FTS5's snippet() and
+ * nd_snippet() (store_snippet.c) take the same */
+#define SNIPPET_STYLE "char(2), char(3), '…', 20"
+#define HIT_SNIPPET "snippet(articles_fts, -1, " SNIPPET_STYLE ")"
+#define TEXT_SNIPPET "nd_snippet(:match, a.title, a.excerpt, a.body, " SNIPPET_STYLE ")"
 
 /* --dedupe: syndicated copies share a title up to what syndication adds
  * (nd_copy_key(), copykey.h); each group of matches with the same key shows
@@ -111,6 +115,13 @@
 	" CROSS JOIN articles a ON a.id = page.id" \
 	" LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE articles_fts MATCH :match" outer_order
+
+/* The same with the snippets made from the stored text (store_snippet.c),
+ * for an expression nd_snippet() understands: no look-up of the match. */
+#define PAGE_HITS_TEXT(copies) \
+	" SELECT " HIT_COLUMNS TEXT_SNIPPET ", page.rank, " copies \
+	" FROM page CROSS JOIN articles a ON a.id = page.id" \
+	" LEFT JOIN providers p ON p.id = a.provider_id ORDER BY page.n"
 
 /* The same in one pass over the matches between the page's lowest and
  * highest id, for a query with a prefix: each look-up above runs the query
@@ -313,6 +324,7 @@ const char *const store_sql[ST_COUNT] = {
 	/* the page store_topk.c chose: [[id, rank], ...] in order */
 	[ST_SEARCH_PAGE] = CHOSEN_PAGE PAGE_HITS("1", " ORDER BY page.n"),
 	[ST_SEARCH_PAGE_SCAN] = CHOSEN_PAGE PAGE_HITS_SCAN("1", " ORDER BY page.n"),
+	[ST_SEARCH_PAGE_TEXT] = CHOSEN_PAGE PAGE_HITS_TEXT("1"),
 	[ST_SEARCH_DATE_DESC] = SEARCH_MATCH(BY_DATE_DESC, PAGE_HITS),
 	[ST_SEARCH_DATE_ASC] = SEARCH_MATCH(BY_DATE_ASC, PAGE_HITS),
 	[ST_SEARCH_DATE_DESC_SCAN] = SEARCH_MATCH(BY_DATE_DESC, PAGE_HITS_SCAN),
@@ -564,4 +576,5 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_SEARCH_PAGE_COPIES] = CHOSEN_PAGE_COPIES PAGE_HITS("page.copies", " ORDER BY page.n"),
 	[ST_SEARCH_PAGE_SCAN_COPIES] =
 		CHOSEN_PAGE_COPIES PAGE_HITS_SCAN("page.copies", " ORDER BY page.n"),
+	[ST_SEARCH_PAGE_TEXT_COPIES] = CHOSEN_PAGE_COPIES PAGE_HITS_TEXT("page.copies"),
 };

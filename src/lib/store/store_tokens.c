@@ -1,8 +1,9 @@
 /*
- * store_tokens.c: text split into the word index's tokens, by FTS5's own
- * tokenizer with the arguments of articles_fts (schema/001_init.sql), so
- * that what the ranking tables count (store_terms.c) and what a query looks
- * up are exactly the terms FTS5 stores.
+ * store_tokens.c: the connection's FTS5 API, and text split into the word
+ * index's tokens by FTS5's own tokenizer with the arguments of articles_fts
+ * (schema/001_init.sql), so that what the ranking tables count
+ * (store_terms.c), what a query looks up and what a snippet highlights
+ * (store_snippet.c) are exactly the terms FTS5 stores.
  */
 #include "store_internal.h"
 
@@ -15,6 +16,18 @@
 
 static const char *const index_args[] = { "unicode61", "remove_diacritics", "2" };
 static const char *const fold_args[] = { "remove_diacritics", "2" };
+
+fts5_api *store_fts5_api(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	return api;
+}
 
 int store_tokenizer_open(sqlite3 *db, bool stem, struct store_tokenizer *out)
 {
@@ -37,27 +50,41 @@ void store_tokenizer_close(struct store_tokenizer *t)
 
 struct token_relay {
 	store_token_fn fn;
+	store_span_fn span;
 	void *ctx;
 };
 
 static int relay(void *ctx, int flags, const char *token, int n, int start, int end)
 {
-	(void)start, (void)end;
 	struct token_relay *r = ctx;
 	/* colocated tokens (synonyms) share a position: FTS5 does not count them */
 	if (flags & FTS5_TOKEN_COLOCATED)
 		return SQLITE_OK;
-	return r->fn(r->ctx, token, n > FTS5_MAX_TOKEN ? FTS5_MAX_TOKEN : n);
+	if (n > FTS5_MAX_TOKEN)
+		n = FTS5_MAX_TOKEN;
+	return r->span ? r->span(r->ctx, token, n, start, end) : r->fn(r->ctx, token, n);
+}
+
+static int tokenize(struct store_tokenizer *t, int flags, const char *text, int len,
+		    struct token_relay *r)
+{
+	if (!text || len <= 0)
+		return SQLITE_OK;
+	return t->api.xTokenize(t->tok, r, flags, text, len, relay);
 }
 
 int store_tokenize(struct store_tokenizer *t, bool query, const char *text, int len,
 		   store_token_fn fn, void *ctx)
 {
-	struct token_relay r = { fn, ctx };
-	if (!text || len <= 0)
-		return SQLITE_OK;
-	return t->api.xTokenize(t->tok, &r, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT,
-				text, len, relay);
+	struct token_relay r = { fn, NULL, ctx };
+	return tokenize(t, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, text, len, &r);
+}
+
+int store_tokenize_spans(struct store_tokenizer *t, const char *text, int len, store_span_fn fn,
+			 void *ctx)
+{
+	struct token_relay r = { NULL, fn, ctx };
+	return tokenize(t, FTS5_TOKENIZE_DOCUMENT, text, len, &r);
 }
 
 int store_collect_token(void *ctx, const char *token, int len)
