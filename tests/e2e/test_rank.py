@@ -266,8 +266,27 @@ class ExactRanking(RankDb):
         self.assertGreater(max(d for _, d, _ in rows), 10000)
 
     def test_random_queries_match_sqlite(self):
+        # every match scored from its facet block (store_topk.c)
+        self.assertEqual(self.one("SELECT value FROM _newsdb_meta WHERE key = 'blocks_state'"),
+                         "ready")
         self.check_queries(N_QUERIES, 1, "fresh import")
         self.check_ok("fresh import")
+
+
+class WithoutBlocks(RankDb):
+    """The facet blocks pending (a bulk import before its end, an upgraded
+    database): lengths and archived flags come from the tables, by bound."""
+
+    def setUp(self):
+        super().setUp()
+        self.copy_shared_db()
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE _newsdb_meta SET value = 'pending' WHERE key = 'blocks_state'")
+        con.commit()
+        con.close()
+
+    def test_random_queries_match_sqlite(self):
+        self.check_queries(N_QUERIES // 4, 7, "blocks pending")
 
 
 class ShortLists(RankDb):

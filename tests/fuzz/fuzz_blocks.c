@@ -66,6 +66,8 @@ static void round_trip(const uint8_t *data, size_t size)
 			.day = (kind & 1) ? (int64_t)take(data, size, &at, 4) - 2000000000LL : 0,
 			.hash = (uint32_t)take(data, size, &at, 4),
 			.n_topics = (uint32_t)(kind >> 1 & 3),
+			.length = take(data, size, &at, 8) >> 2,
+			.archived = kind >> 6 & 1,
 		};
 		for (uint32_t t = 0; t < rows[slot].n_topics; t++)
 			topics[slot][t] = (int64_t)(take(data, size, &at, 8) >> 1);
@@ -87,7 +89,8 @@ static void round_trip(const uint8_t *data, size_t size)
 		if (!block_view_row(&v, slot, &got, &got_topics, &cap) ||
 		    got.provider != want->provider || got.dated != want->dated ||
 		    got.day != want->day || got.hash != want->hash ||
-		    got.n_topics != want->n_topics ||
+		    got.n_topics != want->n_topics || got.length != want->length ||
+		    got.archived != want->archived ||
 		    (want->n_topics &&
 		     memcmp(got_topics, topics[slot], want->n_topics * sizeof(int64_t))) ||
 		    (got.type < 0) != (types[slot] == NULL) ||

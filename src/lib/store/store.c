@@ -279,8 +279,8 @@ static const char fts_defer_sql[] =
 static const char blocks_defer_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS newsdb_blocks_dirty (block INTEGER PRIMARY KEY);"
 	BLOCK_DIRTY_ON("ai", "INSERT ON main.articles", "new.id")
-	BLOCK_DIRTY_ON("au", "UPDATE OF provider_id, published_at, type, title ON main.articles",
-		       "new.id")
+	BLOCK_DIRTY_ON("au", "UPDATE OF provider_id, published_at, type, title, excerpt, body,"
+		       " is_archived ON main.articles", "new.id")
 	BLOCK_DIRTY_ON("ad", "DELETE ON main.articles", "old.id")
 	BLOCK_DIRTY_ON("ti", "INSERT ON main.article_topics", "new.article_id")
 	BLOCK_DIRTY_ON("tu", "UPDATE ON main.article_topics", "new.article_id")

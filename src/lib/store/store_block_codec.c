@@ -81,6 +81,7 @@ void block_writer_add(struct block_writer *w, int slot, const struct store_block
 	for (uint32_t t = 0; t < row->n_topics; t++)
 		put_uint(&w->body, (uint64_t)topics[t]);
 	put_le(&w->body, row->hash, 4);
+	put_uint(&w->body, row->length << 1 | (row->archived ? 1 : 0));
 }
 
 void block_writer_finish(struct block_writer *w, struct nd_buf *out)
@@ -152,10 +153,15 @@ bool block_view_row(const struct block_view *v, int slot, struct store_block_row
 	}
 	if (n - at < 4)
 		return false;
+	uint32_t hash = (uint32_t)get_le(p + at, 4);
+	at += 4;
+	uint64_t length;
+	if (!get_uint(p, n, &at, &length))
+		return false;
 	*row = (struct store_block_row){
 		.provider = (int64_t)provider, .dated = day != 0, .day = day ? unzigzag(day - 1) : 0,
-		.type = (int)type - 1, .n_topics = (uint32_t)n_topics,
-		.hash = (uint32_t)get_le(p + at, 4),
+		.type = (int)type - 1, .n_topics = (uint32_t)n_topics, .hash = hash,
+		.length = length >> 1, .archived = length & 1,
 	};
 	return true;
 }

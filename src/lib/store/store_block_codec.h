@@ -12,8 +12,9 @@
  *   then each article's entry, in id order: its provider id (0: none), its
  *   day (0: undated, else the zigzag of the days since 1970-01-01, plus 1),
  *   its type (0: none, else 1 + its index), the number of its topics and
- *   their ids in order, and 4 bytes (little endian) of copy-key hash (0: no
- *   key).
+ *   their ids in order, 4 bytes (little endian) of copy-key hash (0: no
+ *   key), and its length in tokens (as bm25 counts it: every column) times
+ *   two, plus one when it is archived.
  */
 #ifndef ND_STORE_BLOCK_CODEC_H
 #define ND_STORE_BLOCK_CODEC_H
@@ -35,6 +36,8 @@ struct store_block_row {
 	int type;          /* index into the block's types, -1 when none */
 	uint32_t hash;     /* copy-key hash, 0 when none */
 	uint32_t n_topics; /* its topic ids are the reader's topics[0..n_topics) */
+	uint64_t length;   /* tokens in the word index (articles_fts_docsize) */
+	bool archived;     /* articles.is_archived */
 };
 
 /* A block being written: add its articles in slot order, then finish. */

@@ -112,11 +112,15 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 		int64_t id = sqlite3_column_int64(r, 0);
 		if (id >> STORE_BLOCK_SHIFT != *block)
 			break;
-		/* id, provider_id, published_at, type, copy key */
+		/* id, provider_id, published_at, type, copy key, is_archived,
+		 * the word index's column sizes */
 		struct store_block_row row = {
 			.provider = sqlite3_column_type(r, 1) == SQLITE_INTEGER
 					    ? sqlite3_column_int64(r, 1) : 0,
 			.hash = store_copy_hash((const char *)sqlite3_column_text(r, 4)),
+			.archived = sqlite3_column_int(r, 5) != 0,
+			.length = (uint64_t)store_varint_sum(sqlite3_column_blob(r, 6),
+							     sqlite3_column_bytes(r, 6)),
 		};
 		row.dated = store_day_of((const char *)sqlite3_column_text(r, 2), &row.day);
 		/* its topics: the rows of article_topics up to its id (none of

@@ -109,14 +109,14 @@ static int row_terms(const Fts5ExtensionApi *api, Fts5Context *fts, int n_weight
 	double *freq = q->terms + 2 + q->n_phrases;
 	for (int k = 0; k < q->n_phrases; k++)
 		freq[k] = 0.0;
-	int n_inst = 0;
-	rc = api->xInstCount(fts, &n_inst);
-	for (int k = 0; rc == SQLITE_OK && k < n_inst; k++) {
-		int phrase, column, offset;
-		rc = api->xInst(fts, k, &phrase, &column, &offset);
-		if (rc == SQLITE_OK && phrase >= 0 && phrase < q->n_phrases)
-			freq[phrase] += column < n_weights ? sqlite3_value_double(weights[column])
-							   : 1.0;
+	/* each phrase's instances straight from its position list: xInst
+	 * would first merge those of every phrase into one array */
+	for (int k = 0; rc == SQLITE_OK && k < q->n_phrases; k++) {
+		Fts5PhraseIter it;
+		int column, offset;
+		rc = api->xPhraseFirst(fts, k, &it, &column, &offset);
+		for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &it, &column, &offset))
+			freq[k] += column < n_weights ? sqlite3_value_double(weights[column]) : 1.0;
 	}
 	*out = q;
 	return rc;

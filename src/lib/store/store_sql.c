@@ -550,8 +550,10 @@ const char *const store_sql[ST_COUNT] = {
 	/* the facet blocks: the columns of an id range of articles, and their
 	 * topics, in the order a block holds them (store_blocks.c) */
 	[ST_BLOCK_ROWS] =
-		"SELECT a.id, a.provider_id, a.published_at, a.type, " COPY_KEY_OF
+		"SELECT a.id, a.provider_id, a.published_at, a.type, " COPY_KEY_OF ","
+		" a.is_archived, d.sz"
 		" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id"
+		" LEFT JOIN articles_fts_docsize d ON d.id = a.id"
 		" WHERE a.id BETWEEN ?1 AND ?2 ORDER BY a.id",
 	[ST_BLOCK_TOPICS] =
 		"SELECT article_id, topic_id FROM article_topics"

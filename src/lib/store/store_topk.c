@@ -3,14 +3,18 @@
  * the candidate matches (articles archived from files first), reading each
  * match's length and archived flag only if it can still reach the page.
  *
- * Those two reads are B-tree lookups at random places once the matches are
- * spread over a large archive: most of a search's time if made for every
- * match.  A match's bm25 only falls as its length grows, so its score at
- * length 0 bounds it.  Candidates are scored in order of that bound; once
- * the page is full of archived articles whose worst score beats the next
- * bound, no later candidate can enter the page and none is looked up.
+ * With the facet blocks ready (store_blocks.h), both are in the entry of
+ * each match's block, which a cursor reads in id order as the matches come:
+ * every match is scored, and the page kept in a heap.  Without them (a bulk
+ * import before its end, an upgraded database), the two reads are B-tree
+ * lookups at random places once the matches are spread over a large
+ * archive: most of a search's time if made for every match.  A match's bm25
+ * only falls as its length grows, so its score at length 0 bounds it.
+ * Candidates are then scored in order of that bound; once the page is full
+ * of archived articles whose worst score beats the next bound, no later
+ * candidate can enter the page and none is looked up.
  */
-#include "store_internal.h"
+#include "store_blocks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +159,82 @@ static void heap_offer(struct floor_heap *h, double x)
 	h->v[i] = x;
 }
 
+/* Every candidate scored from its block (they come in id order, as the
+ * blocks' cursor reads best); the best `want` of them, in page order, are
+ * left as the first rows, and *n_scored says how many. */
+static int score_from_blocks(struct nd_store *s, struct matches *w, size_t want, size_t *n_scored,
+			     struct nd_error *err)
+{
+	struct store_block b = { .block = INT64_MIN };
+	int status = ND_STORE_OK;
+	/* rows[0..kept) is a heap whose top ranks last of those kept */
+	size_t kept = 0;
+	for (size_t k = 0; k < w->n && want; k++) {
+		struct candidate c = w->rows[k];
+		const struct store_block_row *row;
+		if ((status = store_block_find(s, &b, c.id, &row, err)))
+			break;
+		c.archived = row->archived;
+		struct rank_terms t = terms_of(w, &c);
+		c.score = rank_bm25(&t, (double)row->length);
+		size_t i;
+		if (kept < want) {
+			i = kept++;
+			while (i > 0 && by_rank(&w->rows[(i - 1) / 2], &c) < 0) {
+				w->rows[i] = w->rows[(i - 1) / 2];
+				i = (i - 1) / 2;
+			}
+		} else if (by_rank(&c, &w->rows[0]) < 0) {
+			for (i = 0;;) {
+				size_t child = 2 * i + 1;
+				if (child >= kept)
+					break;
+				if (child + 1 < kept && by_rank(&w->rows[child + 1], &w->rows[child]) > 0)
+					child++;
+				if (by_rank(&w->rows[child], &c) <= 0)
+					break;
+				w->rows[i] = w->rows[child];
+				i = child;
+			}
+		} else {
+			continue;
+		}
+		w->rows[i] = c;
+	}
+	store_block_release(&b);
+	if (!status)
+		qsort(w->rows, kept, sizeof(*w->rows), by_rank);
+	*n_scored = kept;
+	return status;
+}
+
+/* Without the blocks: by bound, looking up only what can reach the page;
+ * the scored rows first, in page order, and *n_scored says how many. */
+static int score_by_bound(struct nd_store *s, struct matches *w, size_t want, size_t *n_scored,
+			  struct nd_error *err)
+{
+	if (w->n)
+		qsort(w->rows, w->n, sizeof(*w->rows), by_bound);
+	struct floor_heap best = { nd_xcalloc(want + 1, sizeof(double)), 0, want };
+	size_t scored = 0;
+	int status = ND_STORE_OK;
+	for (; scored < w->n; scored++) {
+		struct candidate *c = &w->rows[scored];
+		/* strictly: a candidate that could tie might have the lower id */
+		if (best.n == want && best.v[0] > c->bound)
+			break;
+		if ((status = score_candidate(s, w, c, err)) != ND_STORE_OK)
+			break;
+		if (c->archived)
+			heap_offer(&best, c->score);
+	}
+	free(best.v);
+	if (status == ND_STORE_OK && scored)
+		qsort(w->rows, scored, sizeof(*w->rows), by_rank);
+	*n_scored = scored;
+	return status;
+}
+
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
 		    struct ranked_page *page, struct nd_error *err)
 {
@@ -171,29 +251,16 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 		matches_release(&w);
 		return store_fail(s, err, "search failed");
 	}
-	if (w.n)
-		qsort(w.rows, w.n, sizeof(*w.rows), by_bound);
-
 	size_t want = w.n;
 	if (limit > 0 && (uint64_t)offset + (uint64_t)limit < w.n)
 		want = (size_t)(offset + limit);
-	struct floor_heap best = { nd_xcalloc(want + 1, sizeof(double)), 0, want };
+	bool blocks;
 	size_t scored = 0;
-	int status = ND_STORE_OK;
-	for (; scored < w.n; scored++) {
-		struct candidate *c = &w.rows[scored];
-		/* strictly: a candidate that could tie might have the lower id */
-		if (best.n == want && best.v[0] > c->bound)
-			break;
-		if ((status = score_candidate(s, &w, c, err)) != ND_STORE_OK)
-			break;
-		if (c->archived)
-			heap_offer(&best, c->score);
-	}
-	free(best.v);
+	int status = store_blocks_state(s, &blocks, err);
+	if (!status)
+		status = blocks ? score_from_blocks(s, &w, want, &scored, err)
+				: score_by_bound(s, &w, want, &scored, err);
 	if (status == ND_STORE_OK) {
-		if (scored)
-			qsort(w.rows, scored, sizeof(*w.rows), by_rank);
 		nd_buf_addc(page->ids, '[');
 		for (size_t k = (size_t)offset; k < scored && k < want; k++)
 			nd_buf_addf(page->ids, "%s[%lld,%.17g]", k > (size_t)offset ? "," : "",
