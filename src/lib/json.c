@@ -17,6 +17,15 @@ void nd_json_add_string(struct nd_buf *b, const char *s, size_t len)
 	nd_buf_addc(b, '"');
 	size_t i = 0;
 	while (i < len) {
+		/* a run of printable ASCII goes out as it is, in one copy */
+		size_t run = i;
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			nd_buf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = p[i];
 		if (c == '"' || c == '\\') {
 			nd_buf_addc(b, '\\');
