@@ -197,7 +197,10 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 /* store_lists.c: each phrase of a match expression as query.c writes it,
  * in order, as a double: its row count when it is one common word (from
  * _newsdb_terms), else -1; for nd_rank_terms, which ignores it unless it
- * has one entry per phrase. */
+ * has one entry per phrase.  RANK_COUNT_IS_MATCHES instead: the caller
+ * counts the phrase's rows itself (store_rank_page), and nd_rank_terms
+ * gives it an idf of 0. */
+#define RANK_COUNT_IS_MATCHES (-2.0)
 int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out,
 		       struct nd_error *err);
 
@@ -265,9 +268,10 @@ struct ranked_page {
 
 /* Ranks the rows of a candidates statement (id, nd_rank_terms blob,
  * is_archived or NULL; store_sql.c) and fills `page` with hits offset to
- * offset + limit (limit <= 0: all). */
-int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
-		    struct ranked_page *page, struct nd_error *err);
+ * offset + limit (limit <= 0: all).  by_matches: the expression is one
+ * phrase whose count was RANK_COUNT_IS_MATCHES (its rows are the matches). */
+int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
+		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err);
 
 /* bm25 of a match of n_tokens tokens, positive (higher is better).  It only
  * falls as n_tokens grows, so rank_bm25(t, 0) bounds it for any length. */
@@ -321,6 +325,14 @@ int store_feed_put(struct nd_store *s, const char *url, const char *published_at
 /* ...or article `id` may have left the archive (is_archived 0 now): its
  * rows become deletions.  Nothing happens when it is still archived. */
 int store_feed_left(struct nd_store *s, int64_t id, struct nd_error *err);
+
+/* store_expr.c: the phrases of a match expression of the shape query.c
+ * writes, in order, each given to fn (NULL: none) with its text unquoted;
+ * the number of phrases, or -1 when the expression is not of that shape
+ * or fn returned false. */
+typedef bool (*store_phrase_fn)(void *ctx, const char *text, size_t len, bool prefix,
+				bool title_only);
+int store_expr_parse(const char *match, store_phrase_fn fn, void *ctx);
 
 /* store_snippet.c: registers nd_snippet(), FTS5's snippet() made from the
  * stored text; whether it understands a match expression (else the page

@@ -67,7 +67,10 @@ static struct rank_query *new_rank_query(const Fts5ExtensionApi *api, Fts5Contex
 		if (counts)
 			memcpy(&c, counts + k, sizeof(c));
 		/* a known count only for a one-word phrase: FTS5 would count the
-		 * word's rows, reading every one of them */
+		 * word's rows, reading every one of them; the caller counting
+		 * the matches leaves the idf to itself (0 meanwhile) */
+		if (counts && c == RANK_COUNT_IS_MATCHES)
+			continue;
 		if (counts && c >= 0 && api->xPhraseSize(fts, k) == 1)
 			hits = (sqlite3_int64)c;
 		else

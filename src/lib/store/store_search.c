@@ -204,11 +204,24 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 		return ND_STORE_ERROR;
 	store_bind_query(candidates, o);
 	struct nd_buf counts = ND_BUF_INIT;
-	if (!(n = store_known_counts(s, o->query->match, &counts, err))) {
+	/* one phrase (a phrase, a prefix, a rare word) and no filter: its rows
+	 * are the matches, counted as they are ranked, not in a pass of their
+	 * own */
+	bool by_matches = !store_query_has_filters(o->query) &&
+			  store_expr_parse(o->query->match, NULL, NULL) == 1;
+	if (by_matches) {
+		double c = RANK_COUNT_IS_MATCHES;
+		nd_buf_add(&counts, &c, sizeof(c));
+		n = 0;
+	} else {
+		n = store_known_counts(s, o->query->match, &counts, err);
+	}
+	if (!n) {
 		if (counts.len)
 			sqlite3_bind_blob(candidates, sqlite3_bind_parameter_index(candidates, ":counts"),
 					  counts.data, (int)counts.len, SQLITE_TRANSIENT);
-		n = store_rank_page(s, candidates, o->offset > 0 ? o->offset : 0, o->limit, page, err);
+		n = store_rank_page(s, candidates, by_matches, o->offset > 0 ? o->offset : 0, o->limit,
+				    page, err);
 	}
 	nd_buf_release(&counts);
 	sqlite3_reset(candidates);

@@ -11,11 +11,9 @@
  * own tokenizer and the phrases found in them.
  *
  * That is exact only for expressions whose phrases have instances wherever
- * their tokens stand in a matching row: the shape query.c writes, groups
- * joined by AND (or a space), each a term or a parenthesized OR of terms, a
- * term being an optional `title :`, a quoted phrase and an optional `*`.
- * store_snippet_understood() tells; anything else (a --raw query with NEAR,
- * NOT, nesting or other columns) keeps FTS5's snippet().
+ * their tokens stand in a matching row: the shape query.c writes
+ * (store_expr.c).  store_snippet_understood() tells; anything else (a --raw
+ * query with NEAR, NOT, nesting or other columns) keeps FTS5's snippet().
  *
  * The choice of the fragment and its highlighting follow FTS5's snippet()
  * (fts5_aux.c) step for step: each instance's window scored 1000 for each
@@ -77,30 +75,6 @@ struct snippet_query {
 
 /* --- the expression ------------------------------------------------------ */
 
-struct parser {
-	const char *p;
-	struct snippet_query *q; /* NULL: only checking the shape */
-};
-
-static void skip_spaces(struct parser *ps)
-{
-	while (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r')
-		ps->p++;
-}
-
-/* `word` followed by a space, or at `(` for AND. */
-static bool take_keyword(struct parser *ps, const char *word)
-{
-	size_t n = strlen(word);
-	if (strncmp(ps->p, word, n) != 0)
-		return false;
-	char next = ps->p[n];
-	if (next != ' ' && next != '(' && next != '"')
-		return false;
-	ps->p += n;
-	return true;
-}
-
 struct word_sink {
 	struct snippet_query *q;
 	int n;
@@ -121,94 +95,23 @@ static int add_word(void *ctx, const char *token, int len)
 	return SQLITE_OK;
 }
 
-/* [title :] "quoted" [*] */
-static bool parse_term(struct parser *ps)
+/* A phrase of the expression, its tokens as the index's tokenizer makes
+ * them of the query's text. */
+static bool add_phrase(void *ctx, const char *text, size_t len, bool prefix, bool title_only)
 {
-	bool title = false;
-	skip_spaces(ps);
-	if (strncmp(ps->p, "title", 5) == 0) {
-		const char *after = ps->p + 5;
-		while (*after == ' ')
-			after++;
-		if (*after != ':')
-			return false;
-		ps->p = after + 1;
-		skip_spaces(ps);
-		title = true;
-	}
-	if (*ps->p != '"')
-		return false;
-	struct nd_buf text = ND_BUF_INIT;
-	const char *c = ps->p + 1;
-	for (;; c++) {
-		if (!*c) {
-			nd_buf_release(&text);
-			return false;
-		}
-		if (*c == '"') {
-			if (c[1] != '"')
-				break;
-			c++;
-		}
-		nd_buf_addc(&text, *c);
-	}
-	ps->p = c + 1;
-	bool prefix = *ps->p == '*';
-	if (prefix)
-		ps->p++;
-	bool ok = true;
-	if (ps->q) {
-		struct snippet_query *q = ps->q;
-		struct word_sink sink = { q, 0 };
-		q->phrases = nd_xrealloc(q->phrases, ((size_t)q->n_phrases + 1) * sizeof(*q->phrases));
-		struct phrase *ph = &q->phrases[q->n_phrases++];
-		*ph = (struct phrase){ .first = q->n_words, .prefix = prefix, .title_only = title };
-		ok = store_tokenize(&q->tok, true, nd_buf_str(&text), (int)text.len, add_word,
-				    &sink) == SQLITE_OK;
-		ph->n = sink.n;
-	}
-	nd_buf_release(&text);
+	struct snippet_query *q = ctx;
+	struct word_sink sink = { q, 0 };
+	q->phrases = nd_xrealloc(q->phrases, ((size_t)q->n_phrases + 1) * sizeof(*q->phrases));
+	struct phrase *ph = &q->phrases[q->n_phrases++];
+	*ph = (struct phrase){ .first = q->n_words, .prefix = prefix, .title_only = title_only };
+	bool ok = store_tokenize(&q->tok, true, text, (int)len, add_word, &sink) == SQLITE_OK;
+	ph->n = sink.n;
 	return ok;
-}
-
-/* term | ( term OR term ... ) */
-static bool parse_group(struct parser *ps)
-{
-	skip_spaces(ps);
-	if (*ps->p != '(')
-		return parse_term(ps);
-	ps->p++;
-	if (!parse_term(ps))
-		return false;
-	for (;;) {
-		skip_spaces(ps);
-		if (*ps->p == ')') {
-			ps->p++;
-			return true;
-		}
-		if (!take_keyword(ps, "OR") || !parse_term(ps))
-			return false;
-	}
-}
-
-static bool parse_expression(struct parser *ps)
-{
-	if (!parse_group(ps))
-		return false;
-	for (;;) {
-		skip_spaces(ps);
-		if (!*ps->p)
-			return true;
-		take_keyword(ps, "AND");
-		if (!parse_group(ps))
-			return false;
-	}
 }
 
 bool store_snippet_understood(const char *match)
 {
-	struct parser ps = { match ? match : "", NULL };
-	return match && parse_expression(&ps);
+	return store_expr_parse(match, NULL, NULL) >= 0;
 }
 
 static void query_free(void *p)
@@ -238,8 +141,8 @@ static void query_free(void *p)
 static struct snippet_query *query_new(sqlite3 *db, const char *match)
 {
 	struct snippet_query *q = nd_xcalloc(1, sizeof(*q));
-	struct parser ps = { match, q };
-	if (store_tokenizer_open(db, true, &q->tok) != SQLITE_OK || !parse_expression(&ps)) {
+	if (store_tokenizer_open(db, true, &q->tok) != SQLITE_OK ||
+	    store_expr_parse(match, add_phrase, q) < 0) {
 		query_free(q);
 		return NULL;
 	}

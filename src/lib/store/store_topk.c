@@ -235,8 +235,25 @@ static int score_by_bound(struct nd_store *s, struct matches *w, size_t want, si
 	return status;
 }
 
-int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset, int64_t limit,
-		    struct ranked_page *page, struct nd_error *err)
+/* The idf of the one phrase from the number of its rows, the matches, as
+ * FTS5 would count them (its total of rows, at least 1); the bounds again. */
+static int idf_from_matches(struct nd_store *s, struct matches *w, struct nd_error *err)
+{
+	int64_t n_rows;
+	double avgdl;
+	int rc = store_index_totals(s, &n_rows, &avgdl, err);
+	if (rc || w->n_phrases != 1)
+		return rc;
+	w->idf[0] = rank_idf(n_rows < 1 ? 1 : n_rows, (int64_t)w->n);
+	for (size_t k = 0; k < w->n; k++) {
+		struct rank_terms t = terms_of(w, &w->rows[k]);
+		w->rows[k].bound = rank_bm25(&t, 0.0);
+	}
+	return ND_STORE_OK;
+}
+
+int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
+		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err)
 {
 	struct matches w = { 0 };
 	int rc;
@@ -256,7 +273,9 @@ int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, int64_t offset
 		want = (size_t)(offset + limit);
 	bool blocks;
 	size_t scored = 0;
-	int status = store_blocks_state(s, &blocks, err);
+	int status = by_matches && w.n ? idf_from_matches(s, &w, err) : ND_STORE_OK;
+	if (!status)
+		status = store_blocks_state(s, &blocks, err);
 	if (!status)
 		status = blocks ? score_from_blocks(s, &w, want, &scored, err)
 				: score_by_bound(s, &w, want, &scored, err);
