@@ -269,8 +269,7 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_ARTICLE_FIND] = "SELECT id, is_archived FROM articles WHERE url = ?1",
 	[ST_ARTICLE_UPSERT] =
 		"INSERT INTO articles (" ARTICLE_COLUMNS ", is_archived) VALUES (" ARTICLE_VALUES ", 1)"
-		" ON CONFLICT (url) DO UPDATE SET " ARTICLE_SET ", is_archived = 1"
-		" RETURNING id",
+		" ON CONFLICT (url) DO UPDATE SET " ARTICLE_SET ", is_archived = 1",
 	/* a link never overwrites what a file of the article said */
 	[ST_ARTICLE_LINK_UPSERT] =
 		"INSERT INTO articles (" ARTICLE_COLUMNS ", is_archived) VALUES (" ARTICLE_VALUES ", 0)"
@@ -281,14 +280,14 @@ const char *const store_sql[ST_COUNT] = {
 
 	[ST_PROVIDER_FIND] = "SELECT id FROM providers WHERE domain = ?1 AND name_key = ?2",
 	[ST_PROVIDER_INSERT] =
-		"INSERT INTO providers (name, domain, name_key) VALUES (?1, ?2, ?3) RETURNING id",
+		"INSERT INTO providers (name, domain, name_key) VALUES (?1, ?2, ?3)",
 	[ST_PROVIDER_IMAGES_CLEAR] =
 		"DELETE FROM provider_images WHERE provider_id = ?1 RETURNING image_id",
 	[ST_PROVIDER_IMAGE_ADD] =
 		"INSERT INTO provider_images (provider_id, position, image_id) VALUES (?1, ?2, ?3)",
 
 	[ST_TOPIC_FIND] = "SELECT id FROM topics WHERE name_key = ?1",
-	[ST_TOPIC_INSERT] = "INSERT INTO topics (name, name_key) VALUES (?1, ?2) RETURNING id",
+	[ST_TOPIC_INSERT] = "INSERT INTO topics (name, name_key) VALUES (?1, ?2)",
 	[ST_ARTICLE_TOPICS_CLEAR] = "DELETE FROM article_topics WHERE article_id = ?1",
 	[ST_ARTICLE_TOPIC_ADD] =
 		"INSERT OR IGNORE INTO article_topics (article_id, position, topic_id) VALUES (?1, ?2, ?3)",
@@ -297,8 +296,8 @@ const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO images (url, width, height, is_cached) VALUES (?1, ?2, ?3, ?4)"
 		" ON CONFLICT (url) DO UPDATE SET width = coalesce(excluded.width, images.width),"
 		" height = coalesce(excluded.height, images.height),"
-		" is_cached = coalesce(excluded.is_cached, images.is_cached)"
-		" RETURNING id",
+		" is_cached = coalesce(excluded.is_cached, images.is_cached)",
+	[ST_IMAGE_FIND] = "SELECT id FROM images WHERE url = ?1",
 	[ST_ARTICLE_IMAGES_CLEAR] =
 		"DELETE FROM article_images WHERE article_id = ?1 RETURNING image_id",
 	[ST_ARTICLE_IMAGE_ADD] =
