@@ -202,7 +202,7 @@ static int score_from_blocks(struct nd_store *s, struct matches *w, size_t want,
 		w->rows[i] = c;
 	}
 	store_block_release(&b);
-	if (!status)
+	if (!status && kept)
 		qsort(w->rows, kept, sizeof(*w->rows), by_rank);
 	*n_scored = kept;
 	return status;
