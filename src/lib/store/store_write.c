@@ -44,40 +44,6 @@ static int run_id(struct nd_store *s, sqlite3_stmt *st, int64_t *id, struct nd_e
 	return ND_STORE_OK;
 }
 
-/* Runs an INSERT, or an upsert (INSERT ... ON CONFLICT DO UPDATE), and
- * gives its row's id: the rowid it inserted, else (the upsert updated a
- * row) the id that `find` (a cached statement, ?1 = key) reads.  Not with
- * RETURNING, which makes SQLite gather the rows in a temporary table at
- * each run: twice an upsert's own cost, and a tenth of a bulk import's
- * instructions (zeroing that table's pages). */
-static int run_insert(struct nd_store *s, sqlite3_stmt *st, enum stmt_id find, const char *key,
-		      int64_t *id, struct nd_error *err, const char *doing)
-{
-	sqlite3_int64 before = sqlite3_last_insert_rowid(s->db);
-	int rc = run(s, st, err, doing);
-	if (rc)
-		return rc;
-	/* triggers restore it when they end: only this insert moves it */
-	sqlite3_int64 after = sqlite3_last_insert_rowid(s->db);
-	if (after != before) {
-		*id = after;
-		return ND_STORE_OK;
-	}
-	/* updated (or inserted at the very rowid another table's last insert
-	 * had: then the look-up finds it too) */
-	sqlite3_stmt *got;
-	if ((rc = store_lookup_text(s, find, key, &got, err, doing)) < 0)
-		return rc;
-	*id = rc == 1 ? sqlite3_column_int64(got, 0) : 0;
-	if (rc == 1)
-		store_done(got);
-	if (!*id) {
-		nd_error_set(err, 0, 0, "%s: the row written is not there", doing);
-		return ND_STORE_ERROR;
-	}
-	return ND_STORE_OK;
-}
-
 static void bind_text(sqlite3_stmt *st, int k, const char *v)
 {
 	if (v && *v)
@@ -104,6 +70,9 @@ static void bind_flag(sqlite3_stmt *st, int k, int flag)
 		sqlite3_bind_int(st, k, flag);
 }
 
+/* The image's id: the rowid the upsert inserted, else (it updated the row
+ * of that URL) that row's.  Not with RETURNING, which makes SQLite gather
+ * the rows in a temporary table at each run: twice an upsert's own cost. */
 static int put_image(struct nd_store *s, const struct nd_image *img, int64_t *id,
 		     struct nd_error *err)
 {
@@ -114,7 +83,26 @@ static int put_image(struct nd_store *s, const struct nd_image *img, int64_t *id
 	bind_number(st, 2, &img->width);
 	bind_number(st, 3, &img->height);
 	bind_flag(st, 4, img->is_cached);
-	return run_insert(s, st, ST_IMAGE_FIND, img->url, id, err, "cannot store an image");
+	sqlite3_int64 before = sqlite3_last_insert_rowid(s->db);
+	int rc = run(s, st, err, "cannot store an image");
+	if (rc)
+		return rc;
+	/* triggers restore it when they end: only this insert moves it */
+	*id = sqlite3_last_insert_rowid(s->db);
+	if (*id != before)
+		return ND_STORE_OK;
+	/* updated (or inserted at the very rowid another table's last insert
+	 * had: the look-up finds it either way) */
+	sqlite3_stmt *got;
+	if ((rc = store_lookup_text(s, ST_IMAGE_FIND, img->url, &got, err,
+				    "cannot store an image")) < 0)
+		return rc;
+	if (rc == 0) {
+		nd_error_set(err, 0, 0, "cannot store an image: the row written is not there");
+		return ND_STORE_ERROR;
+	}
+	*id = sqlite3_column_int64(got, 0);
+	return store_done(got);
 }
 
 /* Deletes the rows an owner has in one of its lists (ST_*_CLEAR). */
@@ -483,8 +471,11 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	out->added = !archived;
 	out->updated = archived && !out->other_path[0];
 	bool fresh = !*id;
-	if ((rc = run_insert(s, st, ST_ARTICLE_FIND, a->url, id, err, "cannot store the article")))
+	/* an article found above was updated, and keeps its id */
+	if ((rc = run(s, st, err, "cannot store the article")))
 		return rc;
+	if (fresh)
+		*id = sqlite3_last_insert_rowid(s->db);
 	if (!s->bulk_feed && (rc = store_feed_put(s, a->url, a->published_at, err)))
 		return rc;
 	if ((rc = put_children(s, *id, fresh, a, err)))
