@@ -22,6 +22,7 @@ SQL filters are written here from the query's parts.
 """
 import atexit
 import importlib.machinery
+import json
 import importlib.util
 import os
 import random
@@ -265,6 +266,23 @@ class ExactRanking(RankDb):
         con.close()
         self.assertGreater(max(d for _, d, _ in rows), 10000)
 
+    def test_lists_hold_archived_rows_only(self):
+        # a page puts archived matches first: a list is of archived rows,
+        # as many as the word has up to the list's length
+        self.assertEqual(self.one(
+            "SELECT count(*) FROM _newsdb_rank_lists l JOIN articles a ON a.id = l.article"
+            " WHERE a.is_archived = 0"), 0)
+        self.assertGreater(self.one("SELECT count(*) FROM articles WHERE is_archived = 0"), 1000)
+        con = sqlite3.connect(self.db)
+        keep = 500
+        for term, listed in con.execute(
+                "SELECT term, listed FROM _newsdb_terms WHERE listed >= 0 ORDER BY docs LIMIT 20"):
+            archived = con.execute(
+                "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? AND a.is_archived = 1", (quoted(term),)).fetchone()[0]
+            self.assertEqual(listed, min(keep, archived), term)
+        con.close()
+
     def test_random_queries_match_sqlite(self):
         # every match scored from its facet block (store_topk.c)
         self.assertEqual(self.one("SELECT value FROM _newsdb_meta WHERE key = 'blocks_state'"),
@@ -307,6 +325,41 @@ class ShortLists(RankDb):
     def test_random_queries_match_sqlite(self):
         self.check_queries(N_QUERIES // 4, 6, "short lists")
         self.check_ok("short lists")
+
+
+class UpgradedFromSchema6(RankDb):
+    """A database of schema 6, whose lists held rows known only from links:
+    the upgrade drops the lists, and the next import builds them again."""
+
+    def setUp(self):
+        super().setUp()
+        self.copy_shared_db()
+        con = sqlite3.connect(self.db)
+        # what version 6 allowed: a row known only from links in a list
+        con.execute("INSERT INTO _newsdb_rank_lists (term_id, article, freq, length)"
+                    " SELECT (SELECT min(id) FROM _newsdb_terms WHERE listed > 0),"
+                    " (SELECT min(id) FROM articles WHERE is_archived = 0), 1, 1")
+        con.execute("UPDATE _newsdb_terms SET listed = listed + 1"
+                    " WHERE id = (SELECT min(id) FROM _newsdb_terms WHERE listed > 0)")
+        con.execute("PRAGMA user_version = 6")
+        con.commit()
+        con.close()
+
+    def test_upgrade_rebuilds_the_lists(self):
+        r = self.run_newsdb("search", "market")
+        self.assertEqual(r.code, 1, r)
+        self.assertIn("run 'newsdb import' to upgrade it", r.err)
+        r = self.run_newsdb("import", "-q", self.corpus)
+        self.assertIn(r.code, (0, 1), r.err[-500:])
+        self.assertEqual(self.one("PRAGMA user_version"), 7)
+        self.assertEqual(self.one("SELECT value FROM _newsdb_meta WHERE key = 'rank_state'"),
+                         "ready")
+        self.assertEqual(self.one(
+            "SELECT count(*) FROM _newsdb_rank_lists l JOIN articles a ON a.id = l.article"
+            " WHERE a.is_archived = 0"), 0)
+        self.assertGreater(self.one("SELECT count(*) FROM _newsdb_rank_lists"), 10000)
+        self.check_ok("upgraded from schema 6")
+        self.check_queries(N_QUERIES // 8, 8, "upgraded from schema 6")
 
 
 class AfterChanges(RankDb):
@@ -370,6 +423,54 @@ class AfterChanges(RankDb):
         self.check_ok("incremental")
         self.check_queries(N_QUERIES // 4, 2, "after add, edit, move, prune")
 
+    def test_link_only_articles_get_their_files(self):
+        # An article known only from links gets a file with the text it
+        # had: only its archived flag changes.  It weighed most of the
+        # word's rows; now archived, it must enter the word's list.
+        con = sqlite3.connect(self.db)
+        common = [t for (t,) in con.execute(
+            "SELECT term FROM _newsdb_terms WHERE listed > 0 AND term GLOB '[a-z][a-z][a-z]*'"
+            " ORDER BY docs DESC LIMIT 8")]
+        picked = []
+        for term in common:
+            row = con.execute(
+                "SELECT a.id, a.url, a.title, a.excerpt, a.published_at FROM articles_fts"
+                " JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+                " AND a.is_archived = 0 AND a.body IS NULL AND a.title IS NOT NULL"
+                " AND a.excerpt IS NOT NULL AND a.published_at IS NOT NULL"
+                " ORDER BY articles_fts.rank LIMIT 1", (quoted(term),)).fetchone()
+            if row and row[0] not in {p[0] for p in picked}:
+                picked.append(row)
+        con.close()
+        self.assertGreater(len(picked), 3)
+        for k, (_, url, title, excerpt, published) in enumerate(picked):
+            with open(os.path.join(self.corpus_copy, f"link-only-{k}.txt"), "w",
+                      encoding="utf-8") as f:
+                f.write("---\n"
+                        f"title: {json.dumps(title)}\n"
+                        f"excerpt: {json.dumps(excerpt)}\n"
+                        f"publishedDateTime: {published}\n"
+                        f"webUrl: {json.dumps(url)}\n"
+                        "---\n")
+        r = self.run_newsdb("import", self.corpus_copy)
+        self.assertIn(r.code, (0, 1), r.err[-500:])
+        for article, _, title, excerpt, _ in picked:
+            self.assertEqual(self.sql("SELECT is_archived, title, excerpt, body FROM articles"
+                                      " WHERE id = ?", (article,)), [(1, title, excerpt, None)])
+        self.check_ok("link-only articles archived")
+        con = sqlite3.connect(self.db)
+        try:
+            for term in common:
+                q = Query(term, quoted(term))
+                full = self.expected(con, q)
+                for offset in (0, 20):
+                    r = self.run_newsdb("search", "-n", "20", "--offset", str(offset),
+                                        "--format", "json", "--", term)
+                    self.assertEqual(r.code, 0, r)
+                    self.assert_page(q, full, r.json(), 20, offset, "link-only archived")
+        finally:
+            con.close()
+
     def test_killed_import_then_rerun(self):
         rng = random.Random(12)
         self.change_files(rng, share=0.1)
@@ -428,6 +529,10 @@ class CheckSeesDamage(RankDb):
     def test_changed_list_row(self):
         self.damaged("UPDATE _newsdb_rank_lists SET freq = freq + 4 WHERE term_id = ?"
                      " AND article = ?", self.heaviest())
+
+    def test_list_row_no_longer_archived(self):
+        term, article = self.heaviest()
+        self.damaged("UPDATE articles SET is_archived = 0 WHERE id = ?", (article,))
 
     def test_changed_count(self):
         self.damaged("UPDATE _newsdb_terms SET docs = docs - 1 WHERE id = ?",

@@ -255,8 +255,11 @@ static const char fts_defer_sql[] =
 	" INSERT INTO newsdb_fts_new (id) SELECT new.id"
 	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = new.id);"
 	" END;"
-	"CREATE TEMP TRIGGER newsdb_fts_au AFTER UPDATE OF title, excerpt, body ON main.articles"
-	" WHEN old.title IS NOT new.title OR old.excerpt IS NOT new.excerpt OR old.body IS NOT new.body BEGIN"
+	/* a row that became archived or stopped being one is noted too, as the
+	 * ranking lists hold archived rows only (store_terms.c) */
+	"CREATE TEMP TRIGGER newsdb_fts_au AFTER UPDATE OF title, excerpt, body, is_archived"
+	" ON main.articles WHEN old.title IS NOT new.title OR old.excerpt IS NOT new.excerpt"
+	" OR old.body IS NOT new.body OR old.is_archived IS NOT new.is_archived BEGIN"
 	" INSERT INTO newsdb_fts_old (id, title, excerpt, body)"
 	"  SELECT old.id, old.title, old.excerpt, old.body"
 	"  WHERE NOT EXISTS (SELECT 1 FROM newsdb_fts_new WHERE id = old.id)"

@@ -37,7 +37,7 @@ enum stmt_id {
 	ST_CHECK_FTS, ST_CHECK_TRIGRAM, ST_CHECK_FAILED, ST_CHECK_PATHS,
 	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
 	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
-	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_ARCHIVED,
+	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER,
 	ST_RANK_CANDIDATES_PLAIN, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
@@ -148,9 +148,9 @@ double rank_bound_at(const struct rank_bound *b, double avgdl0, double avgdl);
 double rank_tf(double freq, double length, double avgdl);
 double rank_idf(int64_t n_rows, int64_t hits);
 
-/* Words in this many rows or more get a list of the rows where they weigh
- * most (store_terms.c): ranking one of them reads its list, not every
- * match.  Fewer, and scoring every match is as quick.  A list keeps its
+/* Words in this many rows or more get a list of the archived rows where
+ * they weigh most (store_terms.c): ranking one of them reads its list, not
+ * every match.  Fewer, and scoring every match is as quick.  A list keeps its
  * RANK_LIST_KEEP heaviest rows, grows with heavier new ones, and is cut
  * back when it passes three times that.  (_newsdb_meta can set others for a
  * database: store_terms.c.) */

@@ -4,10 +4,11 @@
  *
  * A common word matches a large share of the archive, and bm25 of one word
  * is the same idf times each row's term-frequency part.  The list holds the
- * rows where that part is highest, and a bound for every row left out: the
- * highest part of any unlisted row at half, once and twice the reference
- * average length, from which rank_bound_at (store_terms.c) bounds it at
- * today's average.
+ * archived rows where that part is highest (a page holds archived articles
+ * first, and a common word has more of them than a page), and a bound for
+ * every archived row left out: the highest part of any unlisted one at
+ * half, once and twice the reference average length, from which
+ * rank_bound_at (store_terms.c) bounds it at today's average.
  * The list's rows are scored exactly (count and length are in the list, the
  * word's row count in _newsdb_terms, the totals in FTS5's own record), then
  * filtered in score order; once the page is full of archived rows that
@@ -141,13 +142,18 @@ static int64_t read_list(struct nd_store *s, const struct word_list *w, double i
 	return (int64_t)n;
 }
 
-/* Which of rows[from..to) pass the query's filters and are archived:
- * passed[k] set for those.  The filters are the search's own, row by row. */
+/* Which of rows[from..to) pass the query's filters: passed[k] set for
+ * those.  The filters are the search's own, row by row; without any, every
+ * listed row passes (each is archived). */
 static int filter_rows(struct nd_store *s, const struct nd_search_opts *o, const struct listed *rows,
 		       size_t from, size_t to, bool *passed, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(
-		s, store_query_has_filters(o->query) ? ST_LIST_FILTER : ST_LIST_ARCHIVED, err);
+	if (!store_query_has_filters(o->query)) {
+		for (size_t k = from; k < to; k++)
+			passed[k] = true;
+		return ND_STORE_OK;
+	}
+	sqlite3_stmt *st = store_stmt(s, ST_LIST_FILTER, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	struct nd_buf ids = ND_BUF_INIT;

@@ -425,8 +425,9 @@ const char *const store_sql[ST_COUNT] = {
 	/* FTS5's averages record: row count and tokens per column */
 	[ST_FTS_TOTALS] = "SELECT block FROM articles_fts_data WHERE id = 1",
 	[ST_TERM_ROWS] =
-		"SELECT rowid, nd_term_freq(articles_fts, " RANK_WEIGHTS_SQL "),"
-		" nd_row_length(articles_fts) FROM articles_fts WHERE articles_fts MATCH ?1",
+		"SELECT articles_fts.rowid, nd_term_freq(articles_fts, " RANK_WEIGHTS_SQL "),"
+		" nd_row_length(articles_fts), a.is_archived FROM articles_fts"
+		" LEFT JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?1",
 	[ST_TERM_INSERT] = "INSERT INTO _newsdb_terms (term, docs) VALUES (?1, ?2) RETURNING id",
 	[ST_TERM_UPDATE] = "UPDATE _newsdb_terms SET docs = docs + ?2 WHERE id = ?1",
 	[ST_TERMS_ALL] =
@@ -453,9 +454,6 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_LIST_FILTER] =
 		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
 		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
-	[ST_LIST_ARCHIVED] =
-		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
-		" WHERE a.is_archived = 1",
 	[ST_RANK_CANDIDATES_PLAIN] =
 		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
 		" WHERE articles_fts MATCH :match",
@@ -468,13 +466,15 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT article, freq, length FROM _newsdb_rank_lists WHERE term_id = ?1"
 		" ORDER BY article",
 	/* what the transaction took out of the word index, and put in */
-	[ST_TERMS_OLD_ROWS] = "SELECT id, title, excerpt, body FROM temp.newsdb_fts_old ORDER BY id",
+	/* id, the indexed columns, whether archived (what a row lost needs no flag) */
+	[ST_TERMS_OLD_ROWS] = "SELECT id, title, excerpt, body, 0 FROM temp.newsdb_fts_old ORDER BY id",
 	[ST_TERMS_ANY] =
 		"SELECT EXISTS (SELECT 1 FROM temp.newsdb_fts_old) OR EXISTS (SELECT 1 FROM temp.newsdb_fts_new)",
 	[ST_TERMS_NEW_ROWS] =
-		"SELECT id, title, excerpt, body FROM main.articles"
+		"SELECT id, title, excerpt, body, is_archived FROM main.articles"
 		" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id",
-	[ST_TERMS_EVERY_ROW] = "SELECT id, title, excerpt, body FROM main.articles ORDER BY id",
+	[ST_TERMS_EVERY_ROW] =
+		"SELECT id, title, excerpt, body, is_archived FROM main.articles ORDER BY id",
 	[ST_TERMS_COMMON] =
 		"SELECT id, term, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
 		" WHERE docs >= ?1 ORDER BY term",

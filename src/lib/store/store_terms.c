@@ -4,8 +4,11 @@
  * _newsdb_terms holds every word of the word index with the number of rows
  * that hold it (bm25's row count, which FTS5 only gets by reading the whole
  * list of the word); a word in RANK_LIST_MIN_DOCS rows or more also gets a
- * list of the rows where it weighs most, with a bound on the weight of every
- * row left out (store_lists.c searches with them).
+ * list of the archived rows where it weighs most, with a bound on the
+ * weight of every archived row left out (store_lists.c searches with them).
+ * Rows known only from links are never listed: a page puts them after every
+ * archived match, and they are short, so they weighed most and filled three
+ * quarters of a list that a filter then had little left of.
  *
  * Each commit brings them up to date with the rows the transaction indexed
  * (store_terms_sync, from the TEMP tables of store.c's deferred indexing),
@@ -43,6 +46,7 @@ struct doc {
 	size_t n, cap;
 	int64_t length;
 	int64_t weight; /* of the column being read */
+	bool archived;
 };
 
 static int add_token(void *ctx, const char *token, int len)
@@ -77,13 +81,15 @@ static int by_word(const void *a, const void *b)
 }
 
 /* Tokenizes one article (title, excerpt, body: columns 1..3 of st) into d:
- * its distinct words with their weighted counts, and its length. */
+ * its distinct words with their weighted counts, its length, and whether
+ * it is archived (column 4). */
 static int doc_read(struct doc *d, struct store_tokenizer *tok, sqlite3_stmt *st)
 {
 	static const int64_t weights[3] = { RANK_WEIGHT_TITLE, RANK_WEIGHT_EXCERPT, RANK_WEIGHT_BODY };
 	nd_buf_reset(&d->text);
 	d->n = 0;
 	d->length = 0;
+	d->archived = sqlite3_column_int(st, 4) != 0;
 	for (int c = 0; c < 3; c++) {
 		d->weight = weights[c];
 		int rc = store_tokenize(tok, false, (const char *)sqlite3_column_text(st, 1 + c),
@@ -353,11 +359,12 @@ static int by_weight(const void *a, const void *b)
 	return x->article < y->article ? -1 : x->article > y->article;
 }
 
-/* Every row of the word index that holds `term`, with its weighted count
- * and length, from FTS5 itself (a MATCH on the quoted term); the number of
- * rows, or a negative status. */
+/* Every archived row of the word index that holds `term`, with its
+ * weighted count and length, from FTS5 itself (a MATCH on the quoted term):
+ * *n_out of them in *out.  Returns the number of rows of any kind, or a
+ * negative status. */
 static int64_t term_rows(struct nd_store *s, const char *term, struct scored **out,
-			 double avgdl0, struct nd_error *err)
+			 size_t *n_out, double avgdl0, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_TERM_ROWS, err);
 	if (!st)
@@ -365,9 +372,13 @@ static int64_t term_rows(struct nd_store *s, const char *term, struct scored **o
 	char *quoted = nd_query_quote_term(term);
 	sqlite3_bind_text(st, 1, quoted, -1, free);
 	size_t n = 0, cap = 0;
+	int64_t all = 0;
 	struct scored *v = NULL;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		all++;
+		if (sqlite3_column_int(st, 3) == 0)
+			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 4096;
 			v = nd_xrealloc(v, cap * sizeof(*v));
@@ -384,7 +395,8 @@ static int64_t term_rows(struct nd_store *s, const char *term, struct scored **o
 	}
 	sqlite3_reset(st);
 	*out = v;
-	return (int64_t)n;
+	*n_out = n;
+	return all;
 }
 
 static int exec_id(struct nd_store *s, enum stmt_id which, int64_t id, struct nd_error *err)
@@ -468,18 +480,20 @@ static int list_build(struct nd_store *s, const struct list_params *p, int64_t t
 		      const char *term, int64_t docs, struct word *mirror, struct nd_error *err)
 {
 	struct scored *rows = NULL;
-	int64_t n = term_rows(s, term, &rows, p->avgdl0, err);
-	if (n < 0)
-		return (int)n;
+	size_t n = 0;
+	int64_t all = term_rows(s, term, &rows, &n, p->avgdl0, err);
+	if (all < 0)
+		return (int)all;
 	int rc;
-	if (n != docs) {
+	if (all != docs) {
 		rc = term_set_list(s, term_id, false, NULL, -1, mirror, err);
 	} else {
-		qsort(rows, (size_t)n, sizeof(*rows), by_weight);
+		if (n)
+			qsort(rows, n, sizeof(*rows), by_weight);
 		rc = exec_id(s, ST_LIST_CLEAR, term_id, err);
 		if (!rc)
-			rc = list_write(s, p, term_id, rows, (size_t)n, (struct rank_bound){ { 0 } },
-					mirror, err);
+			rc = list_write(s, p, term_id, rows, n, (struct rank_bound){ { 0 } }, mirror,
+					err);
 	}
 	free(rows);
 	return rc;
@@ -602,7 +616,9 @@ static void note_doc(int64_t article, const struct doc *d, void *ctx)
 	for (size_t k = 0; k < d->n; k++) {
 		struct word *w = word_get(n->t, word_text(d, &d->words[k]), d->words[k].len);
 		w->delta += n->gained ? 1 : -1;
-		if (w->has_list)
+		/* a row that lost the word leaves the list if it was there; one
+		 * that gained it enters only if archived */
+		if (w->has_list && (!n->gained || d->archived))
 			posting_add(w, (struct posting){ article, n->gained ? d->words[k].freq : -1,
 							 d->length });
 		touch(n->t, w);
@@ -945,7 +961,7 @@ static void offer_doc(int64_t article, const struct doc *d, void *ctx)
 		struct build_word *w = &pass->b->words[pass->b->slots[slot] - 1];
 		struct scored r = { article, dw->freq, d->length,
 				    rank_tf((double)dw->freq, (double)d->length, pass->p->avgdl0) };
-		if (w->listable)
+		if (w->listable && d->archived)
 			heap_offer(w, pass->p, r);
 		else
 			w->seen++;
@@ -1111,17 +1127,19 @@ static int64_t report_heavy(const char *term, const struct scored *r, nd_problem
 }
 
 /* Compares one word's list with its rows in the word index: every entry
- * is a row of the word with its real count and length, every row left out
- * weighs no more than the bound.  The number of problems, or a negative
+ * is an archived row of the word with its real count and length, every
+ * archived row left out weighs no more than the bound.  The number of problems, or a negative
  * status. */
 static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term,
 			  const struct rank_bound *bound, int64_t listed, double avgdl0,
 			  nd_problem_fn fn, void *ctx, struct nd_error *err)
 {
 	struct scored *rows = NULL;
-	int64_t n = term_rows(s, term, &rows, avgdl0, err);
-	if (n < 0)
-		return n;
+	size_t n_rows = 0;
+	int64_t all = term_rows(s, term, &rows, &n_rows, avgdl0, err);
+	if (all < 0)
+		return all;
+	int64_t n = (int64_t)n_rows;
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_READ, err);
 	if (!st) {
 		free(rows);
@@ -1144,7 +1162,7 @@ static int64_t check_list(struct nd_store *s, int64_t term_id, const char *term,
 			continue;
 		}
 		snprintf(detail, sizeof(detail),
-			 "_newsdb_rank_lists: word '%s': the entry of article %lld does not match the word index (rebuild with 'newsdb optimize')",
+			 "_newsdb_rank_lists: word '%s': the entry of article %lld does not match an archived row of the word index (rebuild with 'newsdb optimize')",
 			 term, (long long)article);
 		fn("ranking", detail, ctx);
 		problems++;
