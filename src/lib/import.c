@@ -121,25 +121,34 @@ static int find_vanished(const char *path, void *ctx)
 	return 1;
 }
 
+/* A file with the bytes its source recorded (touched: a new mtime only):
+ * nothing to store again but the mtime.  1 when it was that (and counted),
+ * 0 when not, -1 on a fatal error. */
+static int touched_only(struct import_run *run, struct nd_file_result *f,
+			const struct nd_prepared *item)
+{
+	bool same = false;
+	int rc;
+	if (!item->same_size || run->rereading || !f->hash)
+		return 0;
+	if ((rc = nd_store_source_same(run->store, f->path, f->size, f->hash, f->mtime_ns, &same,
+				       run->fatal_err)) != ND_STORE_OK) {
+		run->fatal = rc;
+		return -1;
+	}
+	if (!same)
+		return 0;
+	run->n->unchanged++;
+	return batch_count(run) ? -1 : 1;
+}
+
 /* Records a file whose front matter became an article. */
 static int store_article(struct import_run *run, struct nd_file_result *f,
 			 struct nd_prepared *item)
 {
 	struct nd_article *a = &item->article;
 	struct nd_put_outcome out;
-	/* the same bytes as recorded (a touched file): nothing to store again */
-	bool same = false;
 	int rc;
-	if (item->same_size && !run->rereading && f->hash &&
-	    (rc = nd_store_source_same(run->store, f->path, f->size, f->hash, f->mtime_ns, &same,
-				       run->fatal_err)) != ND_STORE_OK) {
-		run->fatal = rc;
-		return -1;
-	}
-	if (same) {
-		run->n->unchanged++;
-		return batch_count(run);
-	}
 	f->status = ND_FILE_OK;
 	f->article = a;
 	f->message = a->warnings.len ? a->warnings.data : NULL;
@@ -215,7 +224,20 @@ static int retire(struct import_run *run, struct nd_prepared *item)
 	};
 	struct nd_error err;
 	nd_error_clear(&err);
-	int rc;
+	int rc = 0;
+	if (item->outcome == ND_PREP_ARTICLE || item->outcome == ND_PREP_SAME) {
+		int touched = touched_only(run, &f, item);
+		if (touched) {
+			nd_prepared_free(item);
+			return touched < 0 ? -1 : 0;
+		}
+	}
+	/* the hash its source recorded, but not a source to leave alone now
+	 * (its article gone, say): read in full after all */
+	if (item->outcome == ND_PREP_SAME) {
+		item->known_hash[0] = '\0';
+		nd_prepared_run(item);
+	}
 	switch (item->outcome) {
 	case ND_PREP_ARTICLE:
 		rc = store_article(run, &f, item);
@@ -310,6 +332,9 @@ static int import_file(const struct nd_walk_entry *e, void *ctx)
 	struct nd_prepared *item = nd_prepared_new(e->path, e->size, e->mtime_ns);
 	item->is_new = !prev.found;
 	item->same_size = prev.found && !prev.failed && prev.size == e->size;
+	/* a source marked to be read again (mtime_ns -1) is not left alone */
+	if (item->same_size && prev.mtime_ns >= 0)
+		memcpy(item->known_hash, prev.hash, sizeof(item->known_hash));
 	return submit(run, item) ? 1 : 0;
 }
 

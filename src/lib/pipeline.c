@@ -102,7 +102,7 @@ static int read_file(const char *path, char **data, size_t *len)
 	return 0;
 }
 
-static void prepare(struct nd_prepared *item)
+void nd_prepared_run(struct nd_prepared *item)
 {
 	char *data;
 	size_t len;
@@ -113,6 +113,13 @@ static void prepare(struct nd_prepared *item)
 	}
 	nd_hash_hex(nd_hash64(data, len), item->hash);
 	item->size = len;
+	/* a touched file: the bytes it had, which the writer need not store
+	 * again, so parsing them would be wasted */
+	if (item->known_hash[0] && !strcmp(item->hash, item->known_hash)) {
+		item->outcome = ND_PREP_SAME;
+		free(data);
+		return;
+	}
 	struct nd_frontmatter fm;
 	switch (nd_frontmatter_parse(data, len, &fm, &item->err)) {
 	case ND_FM_NOT_ARTICLE:
@@ -144,7 +151,7 @@ static void *worker(void *arg)
 		p->claimed++;
 		if (item->outcome != ND_PREP_PASS) {
 			pthread_mutex_unlock(&p->lock);
-			prepare(item);
+			nd_prepared_run(item);
 			pthread_mutex_lock(&p->lock);
 		}
 		item->done = true;

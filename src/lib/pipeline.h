@@ -22,6 +22,7 @@ enum nd_prep_outcome {
 	ND_PREP_READ_ERROR,  /* read_errno says why (EFBIG: over ND_MAX_FILE_BYTES) */
 	ND_PREP_ERROR,       /* broken front matter or article: err */
 	ND_PREP_PASS,        /* not for the workers: the caller set it (e.g. a walk problem) */
+	ND_PREP_SAME,        /* the bytes hash to known_hash: not parsed */
 };
 
 /* One file.  The caller allocates it (nd_prepared_new), fills the input
@@ -34,6 +35,7 @@ struct nd_prepared {
 	int64_t mtime_ns;
 	bool is_new;            /* no source row yet: may be a moved file */
 	bool same_size;         /* an 'ok' source row of this size: maybe the same bytes */
+	char known_hash[17];    /* that row's hash: the same bytes need no parse */
 	char *note;             /* ND_PREP_PASS: the caller's message */
 	/* output */
 	enum nd_prep_outcome outcome;
@@ -46,6 +48,8 @@ struct nd_prepared {
 };
 
 struct nd_prepared *nd_prepared_new(const char *path, uint64_t size, int64_t mtime_ns);
+/* Prepares the item on the calling thread, as a worker does. */
+void nd_prepared_run(struct nd_prepared *item);
 void nd_prepared_free(struct nd_prepared *item); /* accepts NULL */
 
 struct nd_pipeline;

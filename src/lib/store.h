@@ -71,6 +71,7 @@ struct nd_source_state {
 	uint64_t size;
 	int64_t mtime_ns;
 	bool failed; /* last import of it failed */
+	char hash[17]; /* of the bytes last read, "" when none was recorded */
 };
 
 int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *st,

@@ -161,6 +161,27 @@ class Touched(Incremental):
                          T0 + 5 * 10**9)
         self.assert_healthy()
 
+    def test_touched_files_among_unchanged_ones_in_a_folder(self):
+        # the workers skip parsing a touched file's bytes, and the folder's
+        # cached rows take its new mtime: the files after it in the folder
+        # are still known unchanged, and each touched one changes only its
+        # mtime, as often as it is touched
+        paths = [self.write(f"f/{k:02d}.txt", article(URL + f"t{k}", f"Title {k}"), T0)
+                 for k in range(30)]
+        self.ok("import", self.root)
+        before = self.sql("SELECT * FROM articles ORDER BY id")
+        touched = paths[1::4]
+        for round_ in (1, 2):
+            mtime = T0 + round_ * 10**9
+            for p in touched:
+                os.utime(p, ns=(mtime, mtime))
+            self.assertEqual(self.summary(self.ok("import", self.root)), (30, 0, 0, 30, 0, 0))
+            self.assertEqual(self.sql("SELECT * FROM articles ORDER BY id"), before)
+            self.assertEqual(
+                dict(self.sql("SELECT path, mtime_ns FROM sources")),
+                {p: (mtime if p in touched else T0) for p in paths})
+        self.assert_healthy()
+
     def test_a_touched_copy_that_becomes_the_newest_wins(self):
         older = self.write("a.txt", article(URL + "x", "Older copy"), T0)
         self.write("b.txt", article(URL + "x", "Newer copy"), T0 + 10**9)

@@ -78,6 +78,8 @@ struct nd_store {
 
 /* store_sources.c: frees the sources cache (nd_store_close). */
 void store_sources_release(struct nd_store *s);
+/* A touched file's new mtime, written: the cached row says it too. */
+void store_sources_touched(struct nd_store *s, const char *path, int64_t mtime_ns);
 
 /* The cached statement, reset and with bindings cleared, or NULL with err
  * set. */

@@ -1,6 +1,7 @@
 /*
  * store_sources.c: what the import knows of a file before reading it (its
- * sources row: size, mtime, whether it failed), looked up a folder at a time.
+ * sources row: size, mtime, whether it failed, the hash of its bytes),
+ * looked up a folder at a time.
  *
  * A re-import asks this for every file it walks, and on an unchanged archive
  * that is nearly all of its work besides stat(): one range scan of the
@@ -87,6 +88,9 @@ static void read_state(sqlite3_stmt *st, int first, struct nd_source_state *out)
 	out->mtime_ns = sqlite3_column_int64(st, first + 1);
 	const char *status = (const char *)sqlite3_column_text(st, first + 2);
 	out->failed = status && !strcmp(status, "failed");
+	const char *hash = (const char *)sqlite3_column_text(st, first + 3);
+	if (hash && strlen(hash) < sizeof(out->hash))
+		strcpy(out->hash, hash);
 }
 
 static int get_one(struct nd_store *s, const char *path, struct nd_source_state *out,
@@ -150,6 +154,20 @@ static int by_path(const void *key, const void *row)
 	return strcmp(key, ((const struct cached_source *)row)->path);
 }
 
+/* The cached row of `path`, when its folder's rows are the ones cached. */
+static struct cached_source *cached_row(struct source_cache *c, const char *path)
+{
+	return c && !c->by_row && c->n ? bsearch(path, c->rows, c->n, sizeof(*c->rows), by_path)
+				       : NULL;
+}
+
+void store_sources_touched(struct nd_store *s, const char *path, int64_t mtime_ns)
+{
+	struct cached_source *row = cached_row(s->sources, path);
+	if (row)
+		row->state.mtime_ns = mtime_ns;
+}
+
 int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_state *out,
 			struct nd_error *err)
 {
@@ -168,9 +186,7 @@ int nd_store_source_get(struct nd_store *s, const char *path, struct nd_source_s
 	}
 	if (c->by_row || c->writes != s->sources_writes) /* written since read */
 		return get_one(s, path, out, err);
-	const struct cached_source *row = c->n ? bsearch(path, c->rows, c->n, sizeof(*c->rows),
-							 by_path)
-					       : NULL;
+	const struct cached_source *row = cached_row(c, path);
 	if (row)
 		*out = row->state;
 	return ND_STORE_OK;

@@ -217,9 +217,9 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_SAVEPOINT] = "SAVEPOINT file",
 	[ST_RELEASE] = "RELEASE file",
 
-	[ST_SOURCE_GET] = "SELECT size, mtime_ns, status FROM sources WHERE path = ?1",
+	[ST_SOURCE_GET] = "SELECT size, mtime_ns, status, hash FROM sources WHERE path = ?1",
 	[ST_SOURCE_FOLDER] =
-		"SELECT path, size, mtime_ns, status FROM sources WHERE path >= ?1 AND path < ?2"
+		"SELECT path, size, mtime_ns, status, hash FROM sources WHERE path >= ?1 AND path < ?2"
 		" ORDER BY path LIMIT ?3",
 	[ST_SOURCE_ARTICLE] = "SELECT article_id, hash, status FROM sources WHERE path = ?1",
 	/* a file read again with the bytes it had (touched): its article's

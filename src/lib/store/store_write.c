@@ -606,6 +606,7 @@ int nd_store_source_same(struct nd_store *s, const char *path, uint64_t size, co
 	sqlite3_bind_int64(st, 2, mtime_ns);
 	if ((rc = run(s, st, err, "cannot update sources")))
 		return rc;
+	store_sources_touched(s, path, mtime_ns);
 	*done = true;
 	return ND_STORE_OK;
 }
