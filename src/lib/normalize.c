@@ -737,3 +737,19 @@ bool nd_norm_has_cjk(const char *s)
 	return false;
 }
 
+bool nd_norm_all_cjk(const char *s)
+{
+	const char *e = s + strlen(s);
+
+	if (s == e)
+		return false;
+	while (s < e) {
+		uint32_t cp;
+		size_t n = nd_utf8_decode(s, e, &cp);
+		if (!n || !is_cjk(cp))
+			return false;
+		s += n;
+	}
+	return true;
+}
+

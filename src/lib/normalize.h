@@ -80,6 +80,8 @@ int nd_norm_real(const char *text, double *out);
 /* True when s has at least one character of a script written without spaces
  * between words (Han, Hiragana, Katakana, Hangul, CJK punctuation excluded). */
 bool nd_norm_has_cjk(const char *s);
+/* True when s is not empty and every character of it is such a one. */
+bool nd_norm_all_cjk(const char *s);
 
 
 #endif

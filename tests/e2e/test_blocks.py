@@ -320,7 +320,7 @@ class BlocksTest(NewsdbTest):
                 self.assertIn("run 'newsdb import' to upgrade it", r.err)
                 r = self.run_newsdb("import", "-q", DATA)
                 self.assertEqual(r.code, 0, r)
-                self.assertEqual(self.one("PRAGMA user_version"), 7)
+                self.assertEqual(self.one("PRAGMA user_version"), 8)
                 self.assertEqual(self.one("SELECT value FROM _newsdb_meta"
                                           " WHERE key = 'blocks_state'"), "ready")
                 self.assert_check_ok()

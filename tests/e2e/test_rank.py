@@ -351,7 +351,7 @@ class UpgradedFromSchema6(RankDb):
         self.assertIn("run 'newsdb import' to upgrade it", r.err)
         r = self.run_newsdb("import", "-q", self.corpus)
         self.assertIn(r.code, (0, 1), r.err[-500:])
-        self.assertEqual(self.one("PRAGMA user_version"), 7)
+        self.assertEqual(self.one("PRAGMA user_version"), 8)
         self.assertEqual(self.one("SELECT value FROM _newsdb_meta WHERE key = 'rank_state'"),
                          "ready")
         self.assertEqual(self.one(

@@ -218,6 +218,7 @@ void nd_store_close(struct nd_store *s)
 	if (!s)
 		return;
 	store_sources_release(s);
+	store_shorts_release(s);
 	store_terms_close(s);
 	for (int k = 0; k < ST_COUNT; k++)
 		sqlite3_finalize(s->stmts[k]);
@@ -290,8 +291,7 @@ static const char blocks_defer_sql[] =
 	BLOCK_DIRTY_ON("tu2", "UPDATE ON main.article_topics", "old.article_id")
 	BLOCK_DIRTY_ON("td", "DELETE ON main.article_topics", "old.article_id");
 
-/* What the schema's triggers would have done, in bulk.  The trigram
- * condition is the one of schema/001_init.sql, with a quick test first. */
+/* What the schema's triggers would have done, in bulk. */
 static const char fts_sync_sql[] =
 	"INSERT INTO main.articles_fts (articles_fts, rowid, title, excerpt, body)"
 	" SELECT 'delete', id, title, excerpt, body FROM temp.newsdb_fts_old ORDER BY id;"
@@ -300,15 +300,8 @@ static const char fts_sync_sql[] =
 	" SELECT id, title, excerpt, body FROM main.articles"
 	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id;"
 	"INSERT INTO main.articles_trigram (rowid, title, excerpt, body)"
-	" SELECT id, title, excerpt, body FROM main.articles"
-	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new)"
-	/* all ASCII (one byte a character) has no CJK: no need for the slower GLOB */
-	" AND length(coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, ''))"
-	"  <> length(CAST(coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '') AS BLOB))"
-	" AND coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '')"
-	"     GLOB '*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-	"\u1100-\u11ff\U00020000-\U0002fa1f]*'"
-	" ORDER BY id;";
+	" SELECT id, " TRIGRAM_COLUMNS " FROM main.articles"
+	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) AND" TRIGRAM_ROWS " ORDER BY id;";
 
 /* After the ranking tables took the same rows (store_terms_sync). */
 static const char fts_clear_sql[] =

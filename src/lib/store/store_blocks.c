@@ -375,7 +375,7 @@ int store_blocks_each_match(struct nd_store *s, const struct nd_search_opts *o,
 	sqlite3_stmt *st = store_stmt(s, which, err);
 	if (!st)
 		return ND_STORE_ERROR;
-	store_bind_query(st, o);
+	store_bind_query(s, st, o);
 	struct store_block b = { .block = INT64_MIN };
 	int rc, status = ND_STORE_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

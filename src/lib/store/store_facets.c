@@ -239,7 +239,7 @@ static int count_from_tables(struct nd_store *s, const struct nd_search_opts *se
 	sqlite3_stmt *st = store_stmt(s, search->query->match ? ST_FACET_MATCH : ST_FACET_FILTER, err);
 	if (!st)
 		return ND_STORE_ERROR;
-	store_bind_query(st, search);
+	store_bind_query(s, st, search);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":with_type"),
 			 (o->facets & 1u << ND_FACET_TYPE) != 0);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":with_topics"),

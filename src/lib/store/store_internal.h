@@ -37,7 +37,7 @@ enum stmt_id {
 	ST_CHECK_FTS, ST_CHECK_TRIGRAM, ST_CHECK_FAILED, ST_CHECK_PATHS,
 	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
 	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
-	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER,
+	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_TRIGRAM_TERMS, ST_CHECK_TRIGRAM_TEXT,
 	ST_RANK_CANDIDATES_PLAIN, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
@@ -71,10 +71,23 @@ struct nd_store {
 	 * another count are stale */
 	uint64_t sources_writes;
 	struct term_session *terms;   /* store_terms.c */
+	struct short_cache *shorts;   /* store_shorts.c */
 	/* a bulk import's feed log is written at its end (store_bulk.c), not
 	 * with each article */
 	bool bulk_feed;
 };
+
+/* What articles_trigram holds, as the schema's triggers put it in (schema/
+ * 001_init.sql, 008_trigram_ends.sql): the rows with CJK text (all ASCII,
+ * one byte a character, has none: tested first, without the slower GLOB),
+ * each column followed by two line feeds. */
+#define TRIGRAM_ROWS \
+	" length(coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, ''))" \
+	"  <> length(CAST(coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '') AS BLOB))" \
+	" AND coalesce(title, '') || coalesce(excerpt, '') || coalesce(body, '')" \
+	"     GLOB '*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af" \
+	"\u1100-\u11ff\U00020000-\U0002fa1f]*'"
+#define TRIGRAM_COLUMNS "title || char(10, 10), excerpt || char(10, 10), body || char(10, 10)"
 
 /* store_sources.c: frees the sources cache (nd_store_close). */
 void store_sources_release(struct nd_store *s);
@@ -230,7 +243,15 @@ int64_t store_search_dedupe(struct nd_store *s, const struct nd_search_opts *o, 
 
 /* store_search.c: binds the query's match, filters and page to the named
  * parameters st has (:match, :exclude, :providers, ...). */
-void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o);
+void store_bind_query(struct nd_store *s, sqlite3_stmt *st, const struct nd_search_opts *o);
+/* store_shorts.c: the MATCH over articles_trigram whose rows are those that
+ * hold the n CJK substrings shorter than a trigram that it can look up
+ * (NULL: none), and in *rest a JSON array of the others, to be looked for
+ * in the text (NULL: none); both kept for the next call with the same
+ * substrings.  release frees them. */
+const char *store_short_match(struct nd_store *s, const char *const *subs, size_t n,
+			      const char **rest);
+void store_shorts_release(struct nd_store *s);
 /* The query has filters besides its words (provider:, topic:, dates,
  * excluded words, CJK substrings). */
 bool store_query_has_filters(const struct nd_query *q);

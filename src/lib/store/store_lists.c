@@ -161,7 +161,7 @@ static int filter_rows(struct nd_store *s, const struct nd_search_opts *o, const
 	for (size_t k = from; k < to; k++)
 		nd_buf_addf(&ids, "%s%lld", k > from ? "," : "", (long long)rows[k].article);
 	nd_buf_addc(&ids, ']');
-	store_bind_query(st, o);
+	store_bind_query(s, st, o);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"), ids.data, (int)ids.len,
 			  SQLITE_TRANSIENT);
 	nd_buf_release(&ids);

@@ -111,6 +111,10 @@ int64_t nd_store_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct n
 	if ((n = fts_check(s, ST_CHECK_TRIGRAM, "articles_trigram", fn, ctx, err)) < 0)
 		return n;
 	total += n;
+	if ((n = rows_as_problems(s, ST_CHECK_TRIGRAM_TEXT, "fts",
+				  " (rebuild it with 'newsdb optimize')", fn, ctx, err)) < 0)
+		return n;
+	total += n;
 	if ((n = rows_as_problems(s, ST_CHECK_ORPHAN_IMAGES, "orphan-image",
 				  ": no article or provider refers to it (remove it with 'newsdb optimize')",
 				  fn, ctx, err)) < 0)
@@ -134,7 +138,11 @@ int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 	 * ANALYZE */
 	static const char *const steps[] = {
 		"INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
-		"INSERT INTO articles_trigram (articles_trigram) VALUES ('rebuild')",
+		/* the trigram index keeps its own text: made again from the
+		 * articles, whatever another tool did to it */
+		"DELETE FROM articles_trigram",
+		"INSERT INTO articles_trigram (rowid, title, excerpt, body) SELECT id, " TRIGRAM_COLUMNS
+		" FROM articles WHERE" TRIGRAM_ROWS " ORDER BY id",
 		"INSERT INTO articles_fts (articles_fts) VALUES ('optimize')",
 		"INSERT INTO articles_trigram (articles_trigram) VALUES ('optimize')",
 		NULL,

@@ -34,9 +34,11 @@ static void json_array(struct nd_buf *b, char *const *items, size_t n)
 	nd_buf_addc(b, ']');
 }
 
-/* Splits the CJK substrings between the trigram index and the scan. */
-static void split_substrings(const struct nd_query *q, struct nd_buf *trigram,
-			     struct nd_buf *shorts)
+/* Splits the CJK substrings between the trigram index and the ones shorter
+ * than a trigram: a JSON array of those, and in short_list (room for
+ * q->n_substrings) the same; returns how many. */
+static size_t split_substrings(const struct nd_query *q, struct nd_buf *trigram,
+			       struct nd_buf *shorts, const char **short_list)
 {
 	size_t n_short = 0;
 	for (size_t k = 0; k < q->n_substrings; k++) {
@@ -48,12 +50,14 @@ static void split_substrings(const struct nd_query *q, struct nd_buf *trigram,
 			nd_buf_adds(trigram, quoted);
 			free(quoted);
 		} else {
-			nd_buf_adds(shorts, n_short++ ? "," : "[");
+			nd_buf_adds(shorts, n_short ? "," : "[");
 			nd_json_add_string(shorts, term, strlen(term));
+			short_list[n_short++] = term;
 		}
 	}
 	if (n_short)
 		nd_buf_addc(shorts, ']');
+	return n_short;
 }
 
 static void bind_named_text(sqlite3_stmt *st, const char *name, const char *value)
@@ -116,7 +120,7 @@ static enum stmt_id pick_statement(const struct nd_search_opts *o)
 }
 
 /* A statement ignores what it does not name. */
-void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
+void store_bind_query(struct nd_store *s, sqlite3_stmt *st, const struct nd_search_opts *o)
 {
 	const struct nd_query *q = o->query;
 	struct nd_buf providers = ND_BUF_INIT, topics = ND_BUF_INIT;
@@ -125,7 +129,8 @@ void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
 		json_array(&providers, q->providers, q->n_providers);
 	if (q->n_topics)
 		json_array(&topics, q->topics, q->n_topics);
-	split_substrings(q, &trigram, &shorts);
+	const char **short_list = nd_xcalloc(q->n_substrings + 1, sizeof(*short_list));
+	size_t n_short = split_substrings(q, &trigram, &shorts, short_list);
 
 	bind_named_text(st, ":match", q->match);
 	bind_named_text(st, ":exclude", q->exclude);
@@ -135,6 +140,12 @@ void store_bind_query(sqlite3_stmt *st, const struct nd_search_opts *o)
 	bind_named_text(st, ":topics", topics.data);
 	bind_named_text(st, ":trigram", trigram.data);
 	bind_named_text(st, ":short", shorts.data);
+	if (sqlite3_bind_parameter_index(st, ":short_match")) {
+		const char *rest;
+		bind_named_text(st, ":short_match", store_short_match(s, short_list, n_short, &rest));
+		bind_named_text(st, ":short_rest", rest);
+	}
+	free(short_list);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
 			   o->limit > 0 ? o->limit : -1);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
@@ -202,7 +213,7 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	sqlite3_stmt *candidates = store_stmt(s, candidates_statement(o->query), err);
 	if (!candidates)
 		return ND_STORE_ERROR;
-	store_bind_query(candidates, o);
+	store_bind_query(s, candidates, o);
 	struct nd_buf counts = ND_BUF_INIT;
 	/* one phrase (a phrase, a prefix, a rare word) and no filter: its rows
 	 * are the matches, counted as they are ranked, not in a pass of their
@@ -278,7 +289,7 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 	sqlite3_stmt *st = store_stmt(s, pick_statement(o), err);
 	if (!st)
 		return ND_STORE_ERROR;
-	store_bind_query(st, o);
+	store_bind_query(s, st, o);
 	return store_emit_hits(s, st, fn, ctx, err);
 }
 

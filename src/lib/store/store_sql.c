@@ -40,6 +40,13 @@
 #define BY_PROVIDER_SET(id) \
 	" AND (:providers IS NULL OR " id " IN (SELECT pa.id FROM articles pa" \
 	"      WHERE pa.provider_id IN " PROVIDER_IDS "))"
+/* The row `tg` of articles_trigram holds each of the CJK substrings of the
+ * JSON array `list` (none spans two columns).  :short_match finds the rows
+ * of those store_shorts.c can look up; :short_rest are the others. */
+#define HOLDS_SHORTS(tg, list) \
+	"NOT EXISTS (SELECT 1 FROM json_each(" list ") js" \
+	"      WHERE instr(coalesce(" tg ".title, '') || char(10) || coalesce(" tg ".excerpt, '')" \
+	"      || char(10) || coalesce(" tg ".body, ''), js.value) = 0)"
 /* one topic (the usual case) needs no grouping: that is most of the cost
  * when the topic is common */
 #define SET_FILTERS(id) \
@@ -54,9 +61,10 @@
 	" AND (:trigram IS NULL OR " id " IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
 	" AND (:short IS NULL OR " id " IN (SELECT tg.rowid FROM articles_trigram tg" \
-	"      WHERE NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
-	"      WHERE instr(coalesce(tg.title, '') || char(10) || coalesce(tg.excerpt, '') || char(10)" \
-	"      || coalesce(tg.body, ''), js.value) = 0)))" \
+	"      WHERE :short_match IS NOT NULL AND tg.articles_trigram MATCH :short_match" \
+	"      AND (:short_rest IS NULL OR " HOLDS_SHORTS("tg", ":short_rest") ")" \
+	"      UNION ALL SELECT tg.rowid FROM articles_trigram tg" \
+	"      WHERE :short_match IS NULL AND " HOLDS_SHORTS("tg", ":short_rest") "))" \
 	" AND (:exclude IS NULL OR " id " NOT IN (SELECT rowid FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude))"
 #define SEARCH_FILTERS ROW_FILTERS SET_FILTERS("a.id")
@@ -71,9 +79,7 @@
 	" AND (:trigram IS NULL OR a.id IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
 	" AND (:short IS NULL OR EXISTS (SELECT 1 FROM articles_trigram tg WHERE tg.rowid = a.id" \
-	"      AND NOT EXISTS (SELECT 1 FROM json_each(:short) js" \
-	"      WHERE instr(coalesce(tg.title, '') || char(10) || coalesce(tg.excerpt, '') || char(10)" \
-	"      || coalesce(tg.body, ''), js.value) = 0)))" \
+	"      AND " HOLDS_SHORTS("tg", ":short") "))" \
 	" AND (:exclude IS NULL OR NOT EXISTS (SELECT 1 FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude AND articles_fts.rowid = a.id))"
 
@@ -404,6 +410,13 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_CHECK_FTS] = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)",
 	[ST_CHECK_TRIGRAM] =
 		"INSERT INTO articles_trigram (articles_trigram, rank) VALUES ('integrity-check', 1)",
+	/* searches for short CJK substrings rely on it (store_shorts.c) */
+	[ST_CHECK_TRIGRAM_TEXT] =
+		"SELECT 'articles_trigram: row ' || t.rowid || ' is not the text of an article"
+		" with two line feeds after each column' FROM articles_trigram t"
+		" LEFT JOIN articles a ON a.id = t.rowid WHERE a.id IS NULL"
+		" OR t.title IS NOT a.title || char(10, 10) OR t.excerpt IS NOT a.excerpt || char(10, 10)"
+		" OR t.body IS NOT a.body || char(10, 10) LIMIT 100",
 	[ST_CHECK_FAILED] = "SELECT path, message FROM sources WHERE status = 'failed' ORDER BY path",
 	[ST_CHECK_PATHS] = "SELECT path FROM sources ORDER BY path",
 
@@ -451,6 +464,8 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT id, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
 		" WHERE term = ?1",
 	/* which rows of a word's list (:ids, in score order) a ranked page may hold */
+	/* the trigrams from a substring on (store_shorts.c reads while they start with it) */
+	[ST_TRIGRAM_TERMS] = "SELECT term FROM temp.newsdb_trigram_vocab WHERE term >= ?1",
 	[ST_LIST_FILTER] =
 		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
 		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
