@@ -57,22 +57,28 @@ class ShortSubstrings(NewsdbTest):
         with open(os.path.join(self.root, f"{k:04d}.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n" + (body or "") + "\n")
 
-    def expected(self, subs, word=None):
-        rows = self.sql("SELECT id, title, excerpt, body FROM articles")
-        ids = set()
-        for i, *cols in rows:
+    def expected(self, subs, word=None, since=None, oldest_first=False):
+        """The matching ids, newest first as a search without words sorts
+        them (published_at DESC, id DESC; undated last), or oldest first
+        (published_at, id; undated last)."""
+        rows = self.sql("SELECT id, title, excerpt, body, published_at FROM articles")
+        hits = []
+        for i, *cols, published in rows:
             texts = [c or "" for c in cols]
             if all(any(s in t for t in texts) for s in subs) and (
-                    word is None or any(word in t.lower().split() for t in texts)):
-                ids.add(i)
-        return ids
+                    word is None or any(word in t.lower().split() for t in texts)) and (
+                    since is None or (published or "") >= since):
+                hits.append((published, i))
+        if oldest_first:
+            return [i for p, i in sorted(hits, key=lambda h: (h[0] is None, h[0] or "", h[1]))]
+        return [i for p, i in sorted(hits, key=lambda h: (h[0] or "", h[1]), reverse=True)]
 
-    def found(self, query):
-        r = self.run_newsdb("search", "-n", "0", "--format", "json", "--", query)
+    def found(self, query, *args):
+        r = self.run_newsdb("search", *args, "--format", "json", "--", query)
         if r.code == 1:
-            return set()
+            return []
         self.assertEqual(r.code, 0, r)
-        return {h["id"] for h in r.json()}
+        return [h["id"] for h in r.json()]
 
     def check_queries(self, seed, label, count=N_QUERIES):
         rng = random.Random(seed)
@@ -82,9 +88,18 @@ class ShortSubstrings(NewsdbTest):
             if rng.random() < 0.2:
                 subs.append(cjk(rng, 3, 3))
             word = rng.choice((None, None, "stock", "market"))
-            query = " ".join(subs + ([word] if word else []))
-            want = self.expected(subs, word)
-            self.assertEqual(self.found(query), want, f"{label}: {query!r}")
+            since = f"2024-01-{rng.randint(2, 27):02d}" if rng.random() < 0.3 else None
+            query = " ".join(subs + ([word] if word else []) + ([f"since:{since}"] if since else []))
+            want = self.expected(subs, word, since and since + "T00:00:00Z")
+            self.assertEqual(set(self.found(query, "-n", "0")), set(want), f"{label}: {query!r}")
+            if not word:
+                # without words the page is by date, however it is found
+                offset = rng.randrange(3)
+                self.assertEqual(self.found(query, "-n", "7", "--offset", str(offset)),
+                                 want[offset:offset + 7], f"{label}: {query!r} page")
+                oldest = self.expected(subs, None, since and since + "T00:00:00Z", True)
+                self.assertEqual(self.found(query, "-n", "7", "--sort=-date"),
+                                 oldest[:7], f"{label}: {query!r} oldest first")
             matched += bool(want)
         self.assertGreater(matched, count // 2, label)
 

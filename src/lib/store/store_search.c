@@ -6,6 +6,7 @@
  */
 #include "store_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,59 @@ static size_t split_substrings(const struct nd_query *q, struct nd_buf *trigram,
 	return n_short;
 }
 
+/* The one trigram-index expression whose rows are exactly those that hold
+ * every CJK substring of q, or NULL when some substring cannot be looked up
+ * so (store_shorts.c) or there is none.  Freed by the caller. */
+static char *cjk_driver(struct nd_store *s, const struct nd_query *q)
+{
+	if (!q->n_substrings)
+		return NULL;
+	struct nd_buf trigram = ND_BUF_INIT, shorts = ND_BUF_INIT;
+	const char **short_list = nd_xcalloc(q->n_substrings + 1, sizeof(*short_list));
+	size_t n_short = split_substrings(q, &trigram, &shorts, short_list);
+	const char *rest = NULL, *match = n_short ? store_short_match(s, short_list, n_short, &rest)
+						 : NULL;
+	char *out = NULL;
+	if (!rest && (match || !n_short)) {
+		struct nd_buf b = ND_BUF_INIT;
+		if (trigram.len)
+			nd_buf_addf(&b, "(%s)", trigram.data);
+		if (match)
+			nd_buf_addf(&b, "%s(%s)", trigram.len ? " AND " : "", match);
+		out = nd_buf_detach(&b);
+	}
+	free(short_list);
+	nd_buf_release(&trigram);
+	nd_buf_release(&shorts);
+	return out;
+}
+
+/* Whether the rows of the trigram expression are few enough to drive a
+ * search by date (read them all, then sort) rather than walking the
+ * articles by date until the page is full.  The walk tests about
+ * page × articles / rows articles, a few times cheaper each than reading a
+ * row and its article and sorting it: driving pays below about
+ * √(6 × articles) rows.  Another filter (a provider, a topic, dates, a
+ * word left out) makes the walk's hits rarer still, and the rows with CJK
+ * text are few against the archive: those always drive. */
+static bool cjk_rows_few(struct nd_store *s, const char *expr)
+{
+	int64_t n_rows;
+	double avgdl;
+	struct nd_error err;
+	if (store_index_totals(s, &n_rows, &avgdl, &err) != ND_STORE_OK)
+		return false;
+	int64_t few = (int64_t)sqrt(6.0 * (double)(n_rows > 0 ? n_rows : 0));
+	sqlite3_stmt *st = store_stmt(s, ST_TRIGRAM_COUNT, &err);
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, few + 1);
+	bool ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) <= few;
+	sqlite3_reset(st);
+	return ok;
+}
+
 static void bind_named_text(sqlite3_stmt *st, const char *name, const char *value)
 {
 	int k = sqlite3_bind_parameter_index(st, name);
@@ -95,7 +149,7 @@ static enum stmt_id candidates_statement(const struct nd_query *q)
 					    : ST_RANK_CANDIDATES;
 }
 
-static enum stmt_id pick_statement(const struct nd_search_opts *o)
+static enum stmt_id pick_statement(struct nd_store *s, const struct nd_search_opts *o)
 {
 	const struct nd_query *q = o->query;
 	bool d = o->dedupe;
@@ -114,9 +168,13 @@ static enum stmt_id pick_statement(const struct nd_search_opts *o)
 		}
 	}
 	/* without words there is no rank: newest first unless asked otherwise */
+	char *cjk = d ? NULL : cjk_driver(s, q);
+	bool others = q->exclude || q->n_providers || q->n_topics || q->since[0] || q->until[0];
+	bool by_cjk = cjk && (others || cjk_rows_few(s, cjk));
+	free(cjk);
 	if (o->sort == ND_SORT_DATE_ASC)
-		return d ? ST_FILTER_DATE_ASC_DEDUPE : ST_FILTER_DATE_ASC;
-	return d ? ST_FILTER_DATE_DESC_DEDUPE : ST_FILTER_DATE_DESC;
+		return d ? ST_FILTER_DATE_ASC_DEDUPE : by_cjk ? ST_FILTER_DATE_ASC_CJK : ST_FILTER_DATE_ASC;
+	return d ? ST_FILTER_DATE_DESC_DEDUPE : by_cjk ? ST_FILTER_DATE_DESC_CJK : ST_FILTER_DATE_DESC;
 }
 
 /* A statement ignores what it does not name. */
@@ -144,6 +202,11 @@ void store_bind_query(struct nd_store *s, sqlite3_stmt *st, const struct nd_sear
 		const char *rest;
 		bind_named_text(st, ":short_match", store_short_match(s, short_list, n_short, &rest));
 		bind_named_text(st, ":short_rest", rest);
+	}
+	if (sqlite3_bind_parameter_index(st, ":cjk")) {
+		char *cjk = cjk_driver(s, q);
+		bind_named_text(st, ":cjk", cjk);
+		free(cjk);
 	}
 	free(short_list);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
@@ -286,7 +349,7 @@ int64_t nd_store_search(struct nd_store *s, const struct nd_search_opts *o, nd_h
 		if (handled || n < 0)
 			return n;
 	}
-	sqlite3_stmt *st = store_stmt(s, pick_statement(o), err);
+	sqlite3_stmt *st = store_stmt(s, pick_statement(s, o), err);
 	if (!st)
 		return ND_STORE_ERROR;
 	store_bind_query(s, st, o);

@@ -49,7 +49,8 @@
 	"      || char(10) || coalesce(" tg ".body, ''), js.value) = 0)"
 /* one topic (the usual case) needs no grouping: that is most of the cost
  * when the topic is common */
-#define SET_FILTERS(id) \
+#define SET_FILTERS(id) TOPIC_FILTER(id) CJK_FILTERS(id) EXCLUDE_FILTER(id)
+#define TOPIC_FILTER(id) \
 	" AND (:topics IS NULL OR " id " IN (SELECT atf.article_id FROM article_topics atf" \
 	"      WHERE json_array_length(:topics) = 1 AND atf.topic_id IN (SELECT tf.id FROM topics tf" \
 	"      WHERE tf.name_key = json_extract(:topics, '$[0]'))" \
@@ -57,14 +58,16 @@
 	"      JOIN topics tf ON tf.name_key = jt.value" \
 	"      JOIN article_topics atf ON atf.topic_id = tf.id" \
 	"      WHERE json_array_length(:topics) > 1 GROUP BY atf.article_id" \
-	"      HAVING count(DISTINCT jt.value) = json_array_length(:topics)))" \
+	"      HAVING count(DISTINCT jt.value) = json_array_length(:topics)))"
+#define CJK_FILTERS(id) \
 	" AND (:trigram IS NULL OR " id " IN (SELECT rowid FROM articles_trigram" \
 	"      WHERE articles_trigram MATCH :trigram))" \
 	" AND (:short IS NULL OR " id " IN (SELECT tg.rowid FROM articles_trigram tg" \
 	"      WHERE :short_match IS NOT NULL AND tg.articles_trigram MATCH :short_match" \
 	"      AND (:short_rest IS NULL OR " HOLDS_SHORTS("tg", ":short_rest") ")" \
 	"      UNION ALL SELECT tg.rowid FROM articles_trigram tg" \
-	"      WHERE :short_match IS NULL AND " HOLDS_SHORTS("tg", ":short_rest") "))" \
+	"      WHERE :short_match IS NULL AND " HOLDS_SHORTS("tg", ":short_rest") "))"
+#define EXCLUDE_FILTER(id) \
 	" AND (:exclude IS NULL OR " id " NOT IN (SELECT rowid FROM articles_fts" \
 	"      WHERE articles_fts MATCH :exclude))"
 #define SEARCH_FILTERS ROW_FILTERS SET_FILTERS("a.id")
@@ -187,6 +190,16 @@
 	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1" \
 	" FROM articles a LEFT JOIN providers p ON p.id = a.provider_id" \
 	" WHERE 1" SEARCH_FILTERS
+
+/* The same when every CJK substring of the query can be looked up in the
+ * trigram index (:cjk, store_search.c): its rows, few against the archive,
+ * drive the search and are sorted, instead of a walk of every article by
+ * date that stops only at the page's last hit (all of them when few match) */
+#define SEARCH_FILTER_ONLY_CJK \
+	"SELECT " HIT_COLUMNS "substr(a.excerpt, 1, 160), 0.0, 1" \
+	" FROM articles_trigram d CROSS JOIN articles a ON a.id = d.rowid" \
+	" LEFT JOIN providers p ON p.id = a.provider_id" \
+	" WHERE d.articles_trigram MATCH :cjk" ROW_FILTERS TOPIC_FILTER("a.id") EXCLUDE_FILTER("a.id")
 
 #define SEARCH_FILTER_ONLY_DEDUPE(order) \
 	"WITH matched AS (SELECT a.id AS id, a.published_at AS published_at, " COPY_KEY \
@@ -336,6 +349,8 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_SEARCH_DATE_ASC_SCAN] = SEARCH_MATCH(BY_DATE_ASC, PAGE_HITS_SCAN),
 	[ST_FILTER_DATE_DESC] = SEARCH_FILTER_ONLY BY_DATE_DESC PAGE,
 	[ST_FILTER_DATE_ASC] = SEARCH_FILTER_ONLY BY_DATE_ASC PAGE,
+	[ST_FILTER_DATE_DESC_CJK] = SEARCH_FILTER_ONLY_CJK BY_DATE_DESC PAGE,
+	[ST_FILTER_DATE_ASC_CJK] = SEARCH_FILTER_ONLY_CJK BY_DATE_ASC PAGE,
 	[ST_SEARCH_RANK_DEDUPE] = SEARCH_MATCH_DEDUPE(BY_RANK, BY_RANK, BY_PAGE_RANK, PAGE_HITS),
 	[ST_SEARCH_RANK_DEDUPE_SCAN] =
 		SEARCH_MATCH_DEDUPE(BY_RANK, BY_RANK, BY_PAGE_RANK, PAGE_HITS_SCAN),
@@ -466,6 +481,8 @@ const char *const store_sql[ST_COUNT] = {
 	/* which rows of a word's list (:ids, in score order) a ranked page may hold */
 	/* the trigrams from a substring on (store_shorts.c reads while they start with it) */
 	[ST_TRIGRAM_TERMS] = "SELECT term FROM temp.newsdb_trigram_vocab WHERE term >= ?1",
+	[ST_TRIGRAM_COUNT] =
+		"SELECT count(*) FROM (SELECT 1 FROM articles_trigram WHERE articles_trigram MATCH ?1 LIMIT ?2)",
 	[ST_LIST_FILTER] =
 		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
 		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
