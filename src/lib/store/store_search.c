@@ -62,8 +62,22 @@ static size_t split_substrings(const struct nd_query *q, struct nd_buf *trigram,
 }
 
 /* The one trigram-index expression whose rows are exactly those that hold
- * every CJK substring of q, or NULL when some substring cannot be looked up
- * so (store_shorts.c) or there is none.  Freed by the caller. */
+ * every CJK substring: the longer ones' `trigram` and the short ones'
+ * `match` (store_shorts.c), or NULL when some short one cannot be looked up
+ * so (`rest`) or there is no substring.  Freed by the caller. */
+static char *cjk_expression(const struct nd_buf *trigram, const char *match, const char *rest)
+{
+	if (rest || (!trigram->len && !match))
+		return NULL;
+	struct nd_buf b = ND_BUF_INIT;
+	if (trigram->len)
+		nd_buf_addf(&b, "(%s)", trigram->data);
+	if (match)
+		nd_buf_addf(&b, "%s(%s)", trigram->len ? " AND " : "", match);
+	return nd_buf_detach(&b);
+}
+
+/* The same for q's substrings. */
 static char *cjk_driver(struct nd_store *s, const struct nd_query *q)
 {
 	if (!q->n_substrings)
@@ -71,17 +85,8 @@ static char *cjk_driver(struct nd_store *s, const struct nd_query *q)
 	struct nd_buf trigram = ND_BUF_INIT, shorts = ND_BUF_INIT;
 	const char **short_list = nd_xcalloc(q->n_substrings + 1, sizeof(*short_list));
 	size_t n_short = split_substrings(q, &trigram, &shorts, short_list);
-	const char *rest = NULL, *match = n_short ? store_short_match(s, short_list, n_short, &rest)
-						 : NULL;
-	char *out = NULL;
-	if (!rest && (match || !n_short)) {
-		struct nd_buf b = ND_BUF_INIT;
-		if (trigram.len)
-			nd_buf_addf(&b, "(%s)", trigram.data);
-		if (match)
-			nd_buf_addf(&b, "%s(%s)", trigram.len ? " AND " : "", match);
-		out = nd_buf_detach(&b);
-	}
+	const char *rest = NULL, *match = store_short_match(s, short_list, n_short, &rest);
+	char *out = cjk_expression(&trigram, match, rest);
 	free(short_list);
 	nd_buf_release(&trigram);
 	nd_buf_release(&shorts);
@@ -198,13 +203,12 @@ void store_bind_query(struct nd_store *s, sqlite3_stmt *st, const struct nd_sear
 	bind_named_text(st, ":topics", topics.data);
 	bind_named_text(st, ":trigram", trigram.data);
 	bind_named_text(st, ":short", shorts.data);
-	if (sqlite3_bind_parameter_index(st, ":short_match")) {
-		const char *rest;
-		bind_named_text(st, ":short_match", store_short_match(s, short_list, n_short, &rest));
+	bool by_cjk = sqlite3_bind_parameter_index(st, ":cjk") != 0;
+	if (by_cjk || sqlite3_bind_parameter_index(st, ":short_match")) {
+		const char *rest, *match = store_short_match(s, short_list, n_short, &rest);
+		bind_named_text(st, ":short_match", match);
 		bind_named_text(st, ":short_rest", rest);
-	}
-	if (sqlite3_bind_parameter_index(st, ":cjk")) {
-		char *cjk = cjk_driver(s, q);
+		char *cjk = by_cjk ? cjk_expression(&trigram, match, rest) : NULL;
 		bind_named_text(st, ":cjk", cjk);
 		free(cjk);
 	}

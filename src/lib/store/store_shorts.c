@@ -49,11 +49,11 @@ void store_shorts_release(struct nd_store *s)
  * it has too many trigrams (nothing added) or the index cannot be read. */
 static bool add_group(struct nd_store *s, const char *sub, struct nd_buf *expr)
 {
+	if (!nd_norm_all_cjk(sub))
+		return false;
 	struct nd_error ignored;
 	sqlite3_stmt *st = store_stmt(s, ST_TRIGRAM_TERMS, &ignored);
 	if (!st)
-		return false;
-	if (!nd_norm_all_cjk(sub))
 		return false;
 	size_t len = strlen(sub);
 	sqlite3_bind_text(st, 1, sub, (int)len, SQLITE_STATIC);

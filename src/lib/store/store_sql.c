@@ -479,13 +479,13 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT id, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
 		" WHERE term = ?1",
 	/* which rows of a word's list (:ids, in score order) a ranked page may hold */
+	[ST_LIST_FILTER] =
+		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
+		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
 	/* the trigrams from a substring on (store_shorts.c reads while they start with it) */
 	[ST_TRIGRAM_TERMS] = "SELECT term FROM temp.newsdb_trigram_vocab WHERE term >= ?1",
 	[ST_TRIGRAM_COUNT] =
 		"SELECT count(*) FROM (SELECT 1 FROM articles_trigram WHERE articles_trigram MATCH ?1 LIMIT ?2)",
-	[ST_LIST_FILTER] =
-		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
-		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
 	[ST_RANK_CANDIDATES_PLAIN] =
 		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
 		" WHERE articles_fts MATCH :match",
