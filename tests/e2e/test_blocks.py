@@ -276,6 +276,18 @@ class BlocksTest(NewsdbTest):
              " WHERE block = ?", (second,), "differs from its articles"),
             ("INSERT INTO _newsdb_blocks (block, data) VALUES (?, x'00')", (third + 10 ** 9,),
              "holds no article"),
+            # the rank entries beside them, which ranked searches read
+            ("DELETE FROM _newsdb_block_ranks WHERE block = ?", (first,),
+             "_newsdb_block_ranks: block %d (articles %d-%d) is missing"
+             % (first, first * 64, first * 64 + 63)),
+            # the last article's entry changed
+            ("UPDATE _newsdb_block_ranks SET data = substr(data, 1, length(data) - 1)"
+             " || CASE WHEN substr(data, -1) = x'03' THEN x'05' ELSE x'03' END"
+             " WHERE block = ?", (second,),
+             "_newsdb_block_ranks: block %d (articles %d-%d) differs from its articles"
+             % (second, second * 64, second * 64 + 63)),
+            ("INSERT INTO _newsdb_block_ranks (block, data) VALUES (?, x'00')",
+             (third + 10 ** 9,), "_newsdb_block_ranks: block %d" % (third + 10 ** 9)),
         ]
         for sql, params, says in cases:
             with self.subTest(says=says):
@@ -305,12 +317,16 @@ class BlocksTest(NewsdbTest):
                 self.assertEqual(self.ok("search", w, "--dedupe", "-n", "0", "--format",
                                          "json").json(), before[w][1], w)
 
-        # what a schema-4 database is (no blocks, no state), and a schema-5
-        # one (its blocks lack the lengths and archived flags: here, bytes of
-        # no block at all): the next import builds them
-        for sql in ["DROP TABLE _newsdb_blocks; DELETE FROM _newsdb_meta"
-                    " WHERE key = 'blocks_state'; PRAGMA user_version = 4;",
-                    "UPDATE _newsdb_blocks SET data = x'00'; PRAGMA user_version = 5;"]:
+        # what a schema-4 database is (no blocks, no state), a schema-5 one
+        # (its blocks lack the lengths and archived flags: here, bytes of no
+        # block at all) and a schema-8 one (no rank entries beside the
+        # blocks): the next import builds them
+        for sql in ["DROP TABLE _newsdb_blocks; DROP TABLE _newsdb_block_ranks;"
+                    " DELETE FROM _newsdb_meta WHERE key = 'blocks_state';"
+                    " PRAGMA user_version = 4;",
+                    "UPDATE _newsdb_blocks SET data = x'00'; DROP TABLE _newsdb_block_ranks;"
+                    " PRAGMA user_version = 5;",
+                    "DROP TABLE _newsdb_block_ranks; PRAGMA user_version = 8;"]:
             with self.subTest(sql=sql):
                 con = sqlite3.connect(self.db)
                 con.executescript(sql)
@@ -320,7 +336,7 @@ class BlocksTest(NewsdbTest):
                 self.assertIn("run 'newsdb import' to upgrade it", r.err)
                 r = self.run_newsdb("import", "-q", DATA)
                 self.assertEqual(r.code, 0, r)
-                self.assertEqual(self.one("PRAGMA user_version"), 8)
+                self.assertEqual(self.one("PRAGMA user_version"), 9)
                 self.assertEqual(self.one("SELECT value FROM _newsdb_meta"
                                           " WHERE key = 'blocks_state'"), "ready")
                 self.assert_check_ok()

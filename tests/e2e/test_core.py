@@ -77,7 +77,7 @@ class CorpusImport(NewsdbTest):
         self.assertEqual(self.one("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'sensetime'"),
                          self.one("SELECT count(*) FROM articles WHERE title LIKE '%SenseTime%'"
                                   " OR excerpt LIKE '%SenseTime%'"))
-        self.assertEqual(self.one("PRAGMA user_version"), 8)
+        self.assertEqual(self.one("PRAGMA user_version"), 9)
 
 
 class SeedSearch(NewsdbTest):

@@ -396,7 +396,7 @@ class Changes(FeedTest):
         self.assertEqual(r.code, 1, r)
         self.assertIn("older schema (1)", r.err)
         self.ok("import", DATA)
-        self.assertEqual(self.one("PRAGMA user_version"), 8)
+        self.assertEqual(self.one("PRAGMA user_version"), 9)
         self.assertEqual(self.sql("SELECT DISTINCT seq, live FROM _newsdb_feed"), [(1, 1)])
         got, _, _ = self.changes(0)
         self.assertEqual(got, {("index", i) for i in want})

@@ -41,7 +41,7 @@ USER_TABLES = {"articles", "providers", "provider_images", "topics", "article_to
 FTS_TABLES = {"articles_fts", "articles_trigram"}
 # newsdb's own bookkeeping, named apart with a leading _newsdb_
 BOOKKEEPING_TABLES = {"_newsdb_meta", "_newsdb_feed", "_newsdb_terms", "_newsdb_term_counts",
-                      "_newsdb_rank_lists", "_newsdb_blocks"}
+                      "_newsdb_rank_lists", "_newsdb_blocks", "_newsdb_block_ranks"}
 FTS5_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
 
 

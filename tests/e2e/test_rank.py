@@ -342,6 +342,7 @@ class UpgradedFromSchema6(RankDb):
                     " (SELECT min(id) FROM articles WHERE is_archived = 0), 1, 1")
         con.execute("UPDATE _newsdb_terms SET listed = listed + 1"
                     " WHERE id = (SELECT min(id) FROM _newsdb_terms WHERE listed > 0)")
+        con.execute("DROP TABLE _newsdb_block_ranks")  # schema 9's
         con.execute("PRAGMA user_version = 6")
         con.commit()
         con.close()
@@ -352,7 +353,7 @@ class UpgradedFromSchema6(RankDb):
         self.assertIn("run 'newsdb import' to upgrade it", r.err)
         r = self.run_newsdb("import", "-q", self.corpus)
         self.assertIn(r.code, (0, 1), r.err[-500:])
-        self.assertEqual(self.one("PRAGMA user_version"), 8)
+        self.assertEqual(self.one("PRAGMA user_version"), 9)
         self.assertEqual(self.one("SELECT value FROM _newsdb_meta WHERE key = 'rank_state'"),
                          "ready")
         self.assertEqual(self.one(

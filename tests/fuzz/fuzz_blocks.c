@@ -1,10 +1,10 @@
 /*
  * fuzz_blocks.c: libFuzzer target for the facet blocks' bytes
  * (store_block_codec.h), which a search reads from a file anyone may have
- * written.  The input is read twice: as a block's bytes, each of whose
- * entries is decoded (nothing may crash or read outside them); and as the
- * articles of a block, which are written, read back and must come back
- * the same (a mismatch aborts).
+ * written.  The input is read twice: as a block's bytes and as its rank
+ * entries, each of whose entries is decoded (nothing may crash or read
+ * outside them); and as the articles of a block, which are written, read
+ * back from both and must come back the same (a mismatch aborts).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +41,14 @@ static void decode_as_block(const uint8_t *data, size_t size)
 		}
 		free(topics);
 	}
+	for (int slot = 0; slot < STORE_BLOCK_IDS; slot++) {
+		uint64_t length;
+		bool archived;
+		/* a slot without an article is never an entry */
+		if (block_ranks_get(copy, size, slot, &length, &archived) &&
+		    !(take(data, size, &(size_t){ 0 }, 8) >> slot & 1))
+			abort();
+	}
 	free(copy);
 }
 
@@ -74,8 +82,8 @@ static void round_trip(const uint8_t *data, size_t size)
 		types[slot] = kind & 8 ? type_names[kind >> 4 & 3] : NULL;
 		block_writer_add(&w, slot, &rows[slot], types[slot], topics[slot]);
 	}
-	struct nd_buf out = ND_BUF_INIT;
-	block_writer_finish(&w, &out);
+	struct nd_buf out = ND_BUF_INIT, ranks = ND_BUF_INIT;
+	block_writer_finish(&w, &out, &ranks);
 	struct block_view v;
 	if (!block_view_load(&v, (const unsigned char *)out.data, out.len) || v.present != mask)
 		abort();
@@ -86,6 +94,12 @@ static void round_trip(const uint8_t *data, size_t size)
 			continue;
 		struct store_block_row got;
 		const struct store_block_row *want = &rows[slot];
+		uint64_t length;
+		bool archived;
+		if (!block_ranks_get((const unsigned char *)ranks.data, ranks.len, slot, &length,
+				     &archived) ||
+		    length != want->length || archived != want->archived)
+			abort();
 		if (!block_view_row(&v, slot, &got, &got_topics, &cap) ||
 		    got.provider != want->provider || got.dated != want->dated ||
 		    got.day != want->day || got.hash != want->hash ||
@@ -97,8 +111,16 @@ static void round_trip(const uint8_t *data, size_t size)
 		    (types[slot] && strcmp(v.types[got.type], types[slot])))
 			abort();
 	}
+	for (int slot = 0; slot < STORE_BLOCK_IDS; slot++) {
+		uint64_t length;
+		bool archived;
+		if (!present[slot] && block_ranks_get((const unsigned char *)ranks.data, ranks.len,
+						      slot, &length, &archived))
+			abort();
+	}
 	free(got_topics);
 	nd_buf_release(&out);
+	nd_buf_release(&ranks);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -81,11 +81,31 @@ void block_writer_add(struct block_writer *w, int slot, const struct store_block
 	for (uint32_t t = 0; t < row->n_topics; t++)
 		put_uint(&w->body, (uint64_t)topics[t]);
 	put_le(&w->body, row->hash, 4);
-	put_uint(&w->body, row->length << 1 | (row->archived ? 1 : 0));
+	uint64_t rank = row->length << 1 | (row->archived ? 1 : 0);
+	put_uint(&w->body, rank);
+	w->ranks[w->n_ranks++] = rank;
 }
 
-void block_writer_finish(struct block_writer *w, struct nd_buf *out)
+/* The fewest bytes that hold every rank entry (at least one). */
+static int rank_width(const struct block_writer *w)
 {
+	uint64_t all = 0;
+	for (int k = 0; k < w->n_ranks; k++)
+		all |= w->ranks[k];
+	int bytes = 1;
+	while (bytes < 8 && all >> 8 * bytes)
+		bytes++;
+	return bytes;
+}
+
+void block_writer_finish(struct block_writer *w, struct nd_buf *out, struct nd_buf *ranks)
+{
+	nd_buf_reset(ranks);
+	put_le(ranks, w->present, 8);
+	int width = rank_width(w);
+	nd_buf_addc(ranks, (char)width);
+	for (int k = 0; k < w->n_ranks; k++)
+		put_le(ranks, w->ranks[k], width);
 	nd_buf_reset(out);
 	put_uint(out, w->n_types);
 	for (size_t k = 0; k < w->n_types; k++) {
@@ -163,5 +183,23 @@ bool block_view_row(const struct block_view *v, int slot, struct store_block_row
 		.type = (int)type - 1, .n_topics = (uint32_t)n_topics, .hash = hash,
 		.length = length >> 1, .archived = length & 1,
 	};
+	return true;
+}
+
+bool block_ranks_get(const unsigned char *p, size_t n, int slot, uint64_t *length,
+		     bool *archived)
+{
+	if (n < 9 || slot < 0 || slot >= STORE_BLOCK_IDS)
+		return false;
+	uint64_t present = get_le(p, 8);
+	int width = p[8];
+	size_t n_rows = (size_t)__builtin_popcountll(present);
+	if (width < 1 || width > 8 || (n - 9) / (size_t)width != n_rows ||
+	    (n - 9) % (size_t)width || !(present >> slot & 1))
+		return false;
+	int rank = __builtin_popcountll(present & ((1ull << slot) - 1));
+	uint64_t v = get_le(p + 9 + (size_t)rank * (size_t)width, width);
+	*length = v >> 1;
+	*archived = v & 1;
 	return true;
 }

@@ -15,6 +15,12 @@
  *   their ids in order, 4 bytes (little endian) of copy-key hash (0: no
  *   key), and its length in tokens (as bm25 counts it: every column) times
  *   two, plus one when it is archived.
+ *
+ * A block's rank entries, the part of it a search that scores every match
+ * reads (a few bytes an article, where the block holds about seventeen):
+ *   the same 8 bytes of present bits; one byte, the width w (1 to 8) of
+ *   every entry; then each article's w bytes (little endian), in id order:
+ *   its length times two, plus one when it is archived, as above.
  */
 #ifndef ND_STORE_BLOCK_CODEC_H
 #define ND_STORE_BLOCK_CODEC_H
@@ -46,14 +52,17 @@ struct block_writer {
 	char *types[STORE_BLOCK_IDS];
 	size_t n_types;
 	uint64_t present;
+	uint64_t ranks[STORE_BLOCK_IDS]; /* the rank entries, in slot order */
+	int n_ranks;
 };
 
 /* Adds the article of slot (above every slot added before) with its type
  * (NULL: none) and topic ids. */
 void block_writer_add(struct block_writer *w, int slot, const struct store_block_row *row,
 		      const char *type, const int64_t *topics);
-/* The block's bytes into out (replacing what it held); w is empty again. */
-void block_writer_finish(struct block_writer *w, struct nd_buf *out);
+/* The block's bytes into out and its rank entries into ranks (replacing
+ * what they held); w is empty again. */
+void block_writer_finish(struct block_writer *w, struct nd_buf *out, struct nd_buf *ranks);
 
 /* A block's bytes being read (they must outlive the view). */
 struct block_view {
@@ -70,5 +79,10 @@ bool block_view_load(struct block_view *v, const unsigned char *p, size_t n);
  * (grown as needed, *cap its size); false when its bytes are not one. */
 bool block_view_row(const struct block_view *v, int slot, struct store_block_row *row,
 		    int64_t **topics, size_t *cap);
+
+/* The rank entry of slot in a block's rank entries p[0..n): false when the
+ * slot holds no article or the bytes are not rank entries. */
+bool block_ranks_get(const unsigned char *p, size_t n, int slot, uint64_t *length,
+		     bool *archived);
 
 #endif

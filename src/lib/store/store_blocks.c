@@ -1,12 +1,14 @@
 /*
  * store_blocks.c: the facet blocks (schema/005_facets.sql): what facets,
- * the timeline and --dedupe read of each match, 64 article ids to a row.
- * Each block is derived from its articles' rows alone, so every way of
- * keeping it is the same function: a commit encodes anew the blocks whose
+ * the timeline and --dedupe read of each match, 64 article ids to a row;
+ * and beside each its rank entries (009_block_ranks.sql), the lengths and
+ * archived flags alone, what a search that scores every match reads.
+ * Both are derived from the block's articles' rows alone, so every way of
+ * keeping them is the same function: a commit encodes anew the blocks whose
  * articles or topics it touched (TEMP triggers note them, store.c), a build
  * encodes them all, and check encodes them all and compares bytes.
  *
- * The bytes of a block are store_block_codec.h's.
+ * The bytes of both are store_block_codec.h's.
  */
 #include "store_blocks.h"
 
@@ -97,9 +99,20 @@ static int source_close(struct block_source *src, struct nd_error *err)
 	return rc;
 }
 
-/* The next block of the source into *block and out (its bytes): 1, or 0
- * when there is none left. */
-static int source_next(struct block_source *src, int64_t *block, struct nd_buf *out)
+/* The encoding of one block: its bytes and its rank entries. */
+struct block_bytes {
+	struct nd_buf data, ranks;
+};
+
+static void block_bytes_release(struct block_bytes *b)
+{
+	nd_buf_release(&b->data);
+	nd_buf_release(&b->ranks);
+}
+
+/* The next block of the source into *block and out: 1, or 0 when there is
+ * none left. */
+static int source_next(struct block_source *src, int64_t *block, struct block_bytes *out)
 {
 	if (src->rows_rc != SQLITE_ROW)
 		return 0;
@@ -140,7 +153,7 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 		src->rows_rc = sqlite3_step(r);
 	}
 	free(topics);
-	block_writer_finish(&w, out);
+	block_writer_finish(&w, &out->data, &out->ranks);
 	return 1;
 }
 
@@ -148,8 +161,8 @@ static int source_next(struct block_source *src, int64_t *block, struct nd_buf *
 
 void store_block_release(struct store_block *b)
 {
-	if (b->cursor)
-		sqlite3_reset(b->cursor);
+	if (b->cursor.st)
+		sqlite3_reset(b->cursor.st);
 	free(b->topics);
 	free(b->data);
 	*b = (struct store_block){ .block = INT64_MIN };
@@ -186,29 +199,29 @@ static int out_of_step(struct nd_error *err, int64_t id)
  * out. */
 #define SEEK_GAP 16
 
-/* Brings b's cursor (_newsdb_blocks from some block on, in order) to the
- * first block >= block: 1 when that is block itself, 0 when it is absent. */
-static int cursor_to(struct nd_store *s, struct store_block *b, int64_t block,
-		     struct nd_error *err)
+/* Brings cursor c (statement `which`: a table of blocks from some block
+ * on, in order) to the first block >= block: 1 when that is block itself,
+ * 0 when it is absent. */
+static int cursor_to(struct nd_store *s, struct block_cursor *c, enum stmt_id which,
+		     int64_t block, struct nd_error *err)
 {
-	if (!b->cursor && !(b->cursor = store_stmt(s, ST_BLOCKS_FROM, err)))
+	if (!c->st && !(c->st = store_stmt(s, which, err)))
 		return ND_STORE_ERROR;
-	if (!b->cursor_on || block < b->cursor_at || block > b->cursor_at + SEEK_GAP) {
-		sqlite3_reset(b->cursor);
-		sqlite3_bind_int64(b->cursor, 1, block);
-		b->cursor_rc = sqlite3_step(b->cursor);
-		b->cursor_on = true;
+	if (!c->on || block < c->at || block > c->at + SEEK_GAP) {
+		sqlite3_reset(c->st);
+		sqlite3_bind_int64(c->st, 1, block);
+		c->rc = sqlite3_step(c->st);
+		c->on = true;
 	}
-	while (b->cursor_rc == SQLITE_ROW &&
-	       (b->cursor_at = sqlite3_column_int64(b->cursor, 0)) < block)
-		b->cursor_rc = sqlite3_step(b->cursor);
-	if (b->cursor_rc != SQLITE_ROW) {
-		b->cursor_on = false;
-		if (b->cursor_rc != SQLITE_DONE)
+	while (c->rc == SQLITE_ROW && (c->at = sqlite3_column_int64(c->st, 0)) < block)
+		c->rc = sqlite3_step(c->st);
+	if (c->rc != SQLITE_ROW) {
+		c->on = false;
+		if (c->rc != SQLITE_DONE)
 			return store_fail(s, err, "cannot read the facet blocks");
 		return 0;
 	}
-	return b->cursor_at == block;
+	return c->at == block;
 }
 
 int store_block_find(struct nd_store *s, struct store_block *b, int64_t id,
@@ -216,11 +229,11 @@ int store_block_find(struct nd_store *s, struct store_block *b, int64_t id,
 {
 	int64_t block = id >> STORE_BLOCK_SHIFT;
 	if (b->block != block) {
-		int rc = cursor_to(s, b, block, err);
+		int rc = cursor_to(s, &b->cursor, ST_BLOCKS_FROM, block, err);
 		if (rc < 0)
 			return rc;
-		if (!rc || !block_load(b, block, sqlite3_column_blob(b->cursor, 1),
-				       (size_t)sqlite3_column_bytes(b->cursor, 1))) {
+		if (!rc || !block_load(b, block, sqlite3_column_blob(b->cursor.st, 1),
+				       (size_t)sqlite3_column_bytes(b->cursor.st, 1))) {
 			b->block = INT64_MIN;
 			return out_of_step(err, id);
 		}
@@ -232,22 +245,61 @@ int store_block_find(struct nd_store *s, struct store_block *b, int64_t id,
 	return ND_STORE_OK;
 }
 
+int store_block_rank(struct nd_store *s, struct store_block_ranks *r, int64_t id,
+		     uint64_t *length, bool *archived, struct nd_error *err)
+{
+	int64_t block = id >> STORE_BLOCK_SHIFT;
+	if (r->block != block) {
+		r->block = INT64_MIN;
+		int rc = cursor_to(s, &r->cursor, ST_BLOCK_RANKS_FROM, block, err);
+		if (rc < 0)
+			return rc;
+		if (!rc)
+			return out_of_step(err, id);
+		r->data = sqlite3_column_blob(r->cursor.st, 1);
+		r->n = (size_t)sqlite3_column_bytes(r->cursor.st, 1);
+		r->block = block;
+	}
+	if (!block_ranks_get(r->data, r->n, (int)(id & (STORE_BLOCK_IDS - 1)), length, archived))
+		return out_of_step(err, id);
+	return ND_STORE_OK;
+}
+
+void store_block_ranks_release(struct store_block_ranks *r)
+{
+	if (r->cursor.st)
+		sqlite3_reset(r->cursor.st);
+	*r = (struct store_block_ranks){ .block = INT64_MIN };
+}
+
 /* ---- keeping them ---- */
 
-/* Writes block `block` from its articles (or deletes it: none left). */
-static int write_block(struct nd_store *s, int64_t block, const struct nd_buf *data,
-		       struct nd_error *err)
+/* Writes one row of a table of blocks: bytes, or NULL to delete it. */
+static int write_row(struct nd_store *s, enum stmt_id put, enum stmt_id del, int64_t block,
+		     const struct nd_buf *bytes, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, data ? ST_BLOCK_PUT : ST_BLOCK_DELETE, err);
+	sqlite3_stmt *st = store_stmt(s, bytes ? put : del, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_int64(st, 1, block);
-	if (data)
-		sqlite3_bind_blob(st, 2, data->data, (int)data->len, SQLITE_STATIC);
+	if (bytes)
+		sqlite3_bind_blob(st, 2, bytes->data, (int)bytes->len, SQLITE_STATIC);
 	return store_finish(s, st, sqlite3_step(st), err, "cannot write the facet blocks");
 }
 
-static int encode_one(struct nd_store *s, int64_t block, struct nd_buf *data, struct nd_error *err)
+/* Writes block `block` and its rank entries from its articles (or deletes
+ * both: none left). */
+static int write_block(struct nd_store *s, int64_t block, const struct block_bytes *b,
+		       struct nd_error *err)
+{
+	int rc = write_row(s, ST_BLOCK_PUT, ST_BLOCK_DELETE, block, b ? &b->data : NULL, err);
+	return rc ? rc
+		  : write_row(s, ST_BLOCK_RANKS_PUT, ST_BLOCK_RANKS_DELETE, block,
+			      b ? &b->ranks : NULL, err);
+}
+
+static int encode_one(struct nd_store *s, int64_t block, struct block_bytes *data,
+		      struct nd_error *err)
 {
 	struct block_source src;
 	int64_t got;
@@ -268,7 +320,8 @@ int store_blocks_sync(struct nd_store *s, struct nd_error *err)
 	sqlite3_stmt *st = store_stmt(s, ST_BLOCKS_DIRTY, err);
 	if (!st)
 		return ND_STORE_ERROR;
-	struct nd_buf blocks = ND_BUF_INIT, data = ND_BUF_INIT;
+	struct nd_buf blocks = ND_BUF_INIT;
+	struct block_bytes data = { ND_BUF_INIT, ND_BUF_INIT };
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t b = sqlite3_column_int64(st, 0);
 		nd_buf_add(&blocks, &b, sizeof(b));
@@ -281,18 +334,20 @@ int store_blocks_sync(struct nd_store *s, struct nd_error *err)
 		rc = any < 0 ? any : write_block(s, b, any ? &data : NULL, err);
 	}
 	nd_buf_release(&blocks);
-	nd_buf_release(&data);
+	block_bytes_release(&data);
 	return rc;
 }
 
 int store_blocks_rebuild(struct nd_store *s, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_BLOCKS_CLEAR, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	int rc = store_finish(s, st, sqlite3_step(st), err, "cannot build the facet blocks");
+	int rc = ND_STORE_OK;
+	for (int k = 0; k < 2 && !rc; k++) {
+		sqlite3_stmt *st = store_stmt(s, k ? ST_BLOCK_RANKS_CLEAR : ST_BLOCKS_CLEAR, err);
+		rc = st ? store_finish(s, st, sqlite3_step(st), err, "cannot build the facet blocks")
+			: ND_STORE_ERROR;
+	}
 	struct block_source src;
-	struct nd_buf data = ND_BUF_INIT;
+	struct block_bytes data = { ND_BUF_INIT, ND_BUF_INIT };
 	int64_t block;
 	if (!rc && !(rc = source_open(s, INT64_MIN, INT64_MAX, &src, err))) {
 		while (!rc && source_next(&src, &block, &data) == 1)
@@ -300,23 +355,58 @@ int store_blocks_rebuild(struct nd_store *s, struct nd_error *err)
 		int closed = source_close(&src, err);
 		rc = rc ? rc : closed;
 	}
-	nd_buf_release(&data);
+	block_bytes_release(&data);
 	return rc ? rc : store_meta_put(s, STATE_KEY, "ready", 0, err);
 }
 
 /* At most this many blocks are named by check; the rest are counted. */
 #define CHECK_NAMED 20
 
-static void report(int64_t block, const char *what, int64_t *problems, nd_problem_fn fn, void *ctx)
+struct check_run {
+	int64_t problems;
+	nd_problem_fn fn;
+	void *ctx;
+};
+
+static void report(struct check_run *c, const char *table, int64_t block, const char *what)
 {
-	if (++*problems > CHECK_NAMED)
+	if (++c->problems > CHECK_NAMED)
 		return;
 	char detail[256];
 	snprintf(detail, sizeof(detail),
-		 "_newsdb_blocks: block %lld (articles %lld-%lld) %s (rebuild with 'newsdb optimize')",
+		 "%s: block %lld (articles %lld-%lld) %s (rebuild with 'newsdb optimize')", table,
 		 (long long)block, (long long)(block * STORE_BLOCK_IDS),
 		 (long long)(block * STORE_BLOCK_IDS + STORE_BLOCK_IDS - 1), what);
-	fn("blocks", detail, ctx);
+	c->fn("blocks", detail, c->ctx);
+}
+
+/* One stored table of blocks, walked in order beside the encoding. */
+struct stored {
+	const char *table;
+	sqlite3_stmt *st;
+	int rc;
+};
+
+/* The stored rows below `block` hold no article; block itself (INT64_MAX:
+ * the end) must be stored with the bytes `want`. */
+static void compare_to(struct check_run *c, struct stored *t, int64_t block,
+		       const struct nd_buf *want)
+{
+	int64_t at = 0;
+	while (t->rc == SQLITE_ROW && (at = sqlite3_column_int64(t->st, 0)) < block) {
+		report(c, t->table, at, "holds no article");
+		t->rc = sqlite3_step(t->st);
+	}
+	if (block == INT64_MAX)
+		return;
+	if (t->rc != SQLITE_ROW || at != block) {
+		report(c, t->table, block, "is missing");
+		return;
+	}
+	if ((size_t)sqlite3_column_bytes(t->st, 1) != want->len ||
+	    memcmp(sqlite3_column_blob(t->st, 1), want->data, want->len))
+		report(c, t->table, block, "differs from its articles");
+	t->rc = sqlite3_step(t->st);
 }
 
 int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, struct nd_error *err)
@@ -326,43 +416,35 @@ int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, stru
 	/* pending blocks are a state as good as any: searches read the tables */
 	if (rc || !ready)
 		return rc;
-	sqlite3_stmt *stored = store_stmt(s, ST_BLOCKS_ALL, err);
+	struct stored blocks = { "_newsdb_blocks", store_stmt(s, ST_BLOCKS_ALL, err), 0 };
+	struct stored ranks = { "_newsdb_block_ranks", store_stmt(s, ST_BLOCK_RANKS_ALL, err), 0 };
 	struct block_source src;
-	if (!stored || (rc = source_open(s, INT64_MIN, INT64_MAX, &src, err)))
+	if (!blocks.st || !ranks.st || (rc = source_open(s, INT64_MIN, INT64_MAX, &src, err)))
 		return ND_STORE_ERROR;
-	struct nd_buf data = ND_BUF_INIT;
-	int64_t problems = 0, block = 0;
-	int have = source_next(&src, &block, &data);
-	int step = sqlite3_step(stored);
-	while (have == 1 || step == SQLITE_ROW) {
-		int64_t at = step == SQLITE_ROW ? sqlite3_column_int64(stored, 0) : INT64_MAX;
-		if (have == 1 && block < at) {
-			report(block, "is missing", &problems, fn, ctx);
-			have = source_next(&src, &block, &data);
-			continue;
-		}
-		if (have != 1 || at < block) {
-			report(at, "holds no article", &problems, fn, ctx);
-		} else {
-			if ((size_t)sqlite3_column_bytes(stored, 1) != data.len ||
-			    memcmp(sqlite3_column_blob(stored, 1), data.data, data.len))
-				report(block, "differs from its articles", &problems, fn, ctx);
-			have = source_next(&src, &block, &data);
-		}
-		step = sqlite3_step(stored);
+	blocks.rc = sqlite3_step(blocks.st);
+	ranks.rc = sqlite3_step(ranks.st);
+	struct check_run c = { 0, fn, ctx };
+	struct block_bytes data = { ND_BUF_INIT, ND_BUF_INIT };
+	int64_t block;
+	while (source_next(&src, &block, &data) == 1) {
+		compare_to(&c, &blocks, block, &data.data);
+		compare_to(&c, &ranks, block, &data.ranks);
 	}
-	rc = store_finish(s, stored, step, err, "cannot check the facet blocks");
+	compare_to(&c, &blocks, INT64_MAX, NULL);
+	compare_to(&c, &ranks, INT64_MAX, NULL);
+	rc = store_finish(s, blocks.st, blocks.rc, err, "cannot check the facet blocks");
+	int ranked = store_finish(s, ranks.st, ranks.rc, err, "cannot check the facet blocks");
 	int closed = source_close(&src, err);
-	nd_buf_release(&data);
-	if (rc || closed)
-		return rc ? rc : closed;
-	if (problems > CHECK_NAMED) {
+	block_bytes_release(&data);
+	if (rc || ranked || closed)
+		return rc ? rc : ranked ? ranked : closed;
+	if (c.problems > CHECK_NAMED) {
 		char detail[160];
 		snprintf(detail, sizeof(detail), "_newsdb_blocks: %lld more blocks are wrong",
-			 (long long)(problems - CHECK_NAMED));
+			 (long long)(c.problems - CHECK_NAMED));
 		fn("blocks", detail, ctx);
 	}
-	return problems;
+	return c.problems;
 }
 
 int store_blocks_each_match(struct nd_store *s, const struct nd_search_opts *o,

@@ -1,7 +1,8 @@
 /*
- * store_blocks.h: the facet blocks (store_blocks.c, schema/005_facets.sql),
- * for the store files that keep them (store.c, store_bulk.c, store_maint.c)
- * and read them (store_facets.c, store_dedupe.c).
+ * store_blocks.h: the facet blocks and their rank entries (store_blocks.c,
+ * schema/005_facets.sql, 009_block_ranks.sql), for the store files that keep
+ * them (store.c, store_bulk.c, store_maint.c) and read them (store_facets.c,
+ * store_dedupe.c, store_topk.c).
  */
 #ifndef ND_STORE_BLOCKS_H
 #define ND_STORE_BLOCKS_H
@@ -11,6 +12,14 @@
 
 #include "store_block_codec.h"
 #include "store_internal.h"
+
+/* A table of blocks read in order from the last seek (store_blocks.c). */
+struct block_cursor {
+	sqlite3_stmt *st;
+	int rc;
+	bool on;
+	int64_t at;
+};
 
 /* A reader of blocks: the one loaded (block INT64_MIN: none yet) and the
  * row of the article last asked for; start it as { .block = INT64_MIN }
@@ -23,10 +32,17 @@ struct store_block {
 	size_t cap_topics;
 	unsigned char *data;    /* the block's bytes */
 	size_t cap_data;
-	sqlite3_stmt *cursor;   /* the blocks in order, from the last seek */
-	int cursor_rc;
-	bool cursor_on;
-	int64_t cursor_at;
+	struct block_cursor cursor;
+};
+
+/* A reader of the blocks' rank entries (_newsdb_block_ranks), the same
+ * way: start it as { .block = INT64_MIN }, release it with
+ * store_block_ranks_release. */
+struct store_block_ranks {
+	int64_t block;
+	const unsigned char *data; /* the cursor's row: valid until it moves */
+	size_t n;
+	struct block_cursor cursor;
 };
 
 /* 'blocks_state' of _newsdb_meta is 'ready': every article is in a block. */
@@ -50,6 +66,14 @@ int64_t store_blocks_check(struct nd_store *s, nd_problem_fn fn, void *ctx, stru
 int store_block_find(struct nd_store *s, struct store_block *b, int64_t id,
 		    const struct store_block_row **row, struct nd_error *err);
 void store_block_release(struct store_block *b);
+
+/* What ranking needs of article id: its length in tokens and whether it
+ * is archived, from its block's rank entries (a tenth of the blocks'
+ * pages: a search that scores every match reads these); an error when
+ * they do not describe the article. */
+int store_block_rank(struct nd_store *s, struct store_block_ranks *r, int64_t id,
+		     uint64_t *length, bool *archived, struct nd_error *err);
+void store_block_ranks_release(struct store_block_ranks *r);
 
 /* Calls fn for every match of the search (query and filters), in id
  * order, with its block row; only when the blocks are ready. */

@@ -3,9 +3,9 @@
  * the candidate matches (articles archived from files first), reading each
  * match's length and archived flag only if it can still reach the page.
  *
- * With the facet blocks ready (store_blocks.h), both are in the entry of
- * each match's block, which a cursor reads in id order as the matches come:
- * every match is scored, and the page kept in a heap.  Without them (a bulk
+ * With the facet blocks ready (store_blocks.h), both are in the rank
+ * entries of each match's block, which a cursor reads in id order as the
+ * matches come: every match is scored, and the page kept in a heap.  Without them (a bulk
  * import before its end, an upgraded database), the two reads are B-tree
  * lookups at random places once the matches are spread over a large
  * archive: most of a search's time if made for every match.  A match's bm25
@@ -165,18 +165,19 @@ static void heap_offer(struct floor_heap *h, double x)
 static int score_from_blocks(struct nd_store *s, struct matches *w, size_t want, size_t *n_scored,
 			     struct nd_error *err)
 {
-	struct store_block b = { .block = INT64_MIN };
+	struct store_block_ranks b = { .block = INT64_MIN };
 	int status = ND_STORE_OK;
 	/* rows[0..kept) is a heap whose top ranks last of those kept */
 	size_t kept = 0;
 	for (size_t k = 0; k < w->n && want; k++) {
 		struct candidate c = w->rows[k];
-		const struct store_block_row *row;
-		if ((status = store_block_find(s, &b, c.id, &row, err)))
+		uint64_t length;
+		bool archived;
+		if ((status = store_block_rank(s, &b, c.id, &length, &archived, err)))
 			break;
-		c.archived = row->archived;
+		c.archived = archived;
 		struct rank_terms t = terms_of(w, &c);
-		c.score = rank_bm25(&t, (double)row->length);
+		c.score = rank_bm25(&t, (double)length);
 		size_t i;
 		if (kept < want) {
 			i = kept++;
@@ -201,7 +202,7 @@ static int score_from_blocks(struct nd_store *s, struct matches *w, size_t want,
 		}
 		w->rows[i] = c;
 	}
-	store_block_release(&b);
+	store_block_ranks_release(&b);
 	if (!status && kept)
 		qsort(w->rows, kept, sizeof(*w->rows), by_rank);
 	*n_scored = kept;
