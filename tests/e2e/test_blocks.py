@@ -276,18 +276,19 @@ class BlocksTest(NewsdbTest):
              " WHERE block = ?", (second,), "differs from its articles"),
             ("INSERT INTO _newsdb_blocks (block, data) VALUES (?, x'00')", (third + 10 ** 9,),
              "holds no article"),
-            # the rank entries beside them, which ranked searches read
-            ("DELETE FROM _newsdb_block_ranks WHERE block = ?", (first,),
-             "_newsdb_block_ranks: block %d (articles %d-%d) is missing"
-             % (first, first * 64, first * 64 + 63)),
+            # the rank entries beside them, which ranked searches read, 16
+            # blocks to a chunk
+            ("DELETE FROM _newsdb_block_ranks WHERE chunk = ?", (first // 16,),
+             "_newsdb_block_ranks: chunk %d (articles %d-%d) is missing"
+             % (first // 16, first // 16 * 1024, first // 16 * 1024 + 1023)),
             # the last article's entry changed
             ("UPDATE _newsdb_block_ranks SET data = substr(data, 1, length(data) - 1)"
              " || CASE WHEN substr(data, -1) = x'03' THEN x'05' ELSE x'03' END"
-             " WHERE block = ?", (second,),
-             "_newsdb_block_ranks: block %d (articles %d-%d) differs from its articles"
-             % (second, second * 64, second * 64 + 63)),
-            ("INSERT INTO _newsdb_block_ranks (block, data) VALUES (?, x'00')",
-             (third + 10 ** 9,), "_newsdb_block_ranks: block %d" % (third + 10 ** 9)),
+             " WHERE chunk = ?", (first // 16,),
+             "_newsdb_block_ranks: chunk %d (articles %d-%d) differs from its articles"
+             % (first // 16, first // 16 * 1024, first // 16 * 1024 + 1023)),
+            ("INSERT INTO _newsdb_block_ranks (chunk, data) VALUES (?, x'00')",
+             (10 ** 9,), "_newsdb_block_ranks: chunk %d" % 10 ** 9),
         ]
         for sql, params, says in cases:
             with self.subTest(says=says):

@@ -1,10 +1,11 @@
 /*
  * fuzz_blocks.c: libFuzzer target for the facet blocks' bytes
  * (store_block_codec.h), which a search reads from a file anyone may have
- * written.  The input is read twice: as a block's bytes and as its rank
- * entries, each of whose entries is decoded (nothing may crash or read
- * outside them); and as the articles of a block, which are written, read
- * back from both and must come back the same (a mismatch aborts).
+ * written.  The input is read twice: as a block's bytes, as its rank
+ * entries and as a chunk of them, each of whose entries is decoded (nothing
+ * may crash or read outside them); and as the articles of a block, which
+ * are written, read back from both, spliced into a chunk and read back, and
+ * must come back the same (a mismatch aborts).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +49,19 @@ static void decode_as_block(const uint8_t *data, size_t size)
 		if (block_ranks_get(copy, size, slot, &length, &archived) &&
 		    !(take(data, size, &(size_t){ 0 }, 8) >> slot & 1))
 			abort();
+	}
+	/* and as a chunk of rank entries, each block's read in turn */
+	for (int k = 0; k < STORE_CHUNK_BLOCKS; k++) {
+		const unsigned char *slice;
+		size_t len;
+		uint64_t length;
+		bool archived;
+		if (!rank_chunk_slice(copy, size, k, &slice, &len))
+			break;
+		if (slice < copy || len > size || slice + len > copy + size)
+			abort();
+		for (int slot = 0; slot < STORE_BLOCK_IDS; slot++)
+			(void)block_ranks_get(slice, len, slot, &length, &archived);
 	}
 	free(copy);
 }
@@ -118,6 +132,25 @@ static void round_trip(const uint8_t *data, size_t size)
 						      slot, &length, &archived))
 			abort();
 	}
+	/* the entries spliced into a chunk beside another block's, read back,
+	 * then taken out again: the chunk is empty */
+	int k = (int)(mask % STORE_CHUNK_BLOCKS), other = (k + 1) % STORE_CHUNK_BLOCKS;
+	struct nd_buf chunk = ND_BUF_INIT, next = ND_BUF_INIT;
+	rank_chunk_put(&chunk, NULL, 0, other, "x", 1);
+	rank_chunk_put(&next, (const unsigned char *)chunk.data, chunk.len, k, ranks.data, ranks.len);
+	const unsigned char *slice;
+	size_t len;
+	if (!rank_chunk_slice((const unsigned char *)next.data, next.len, k, &slice, &len) ||
+	    len != ranks.len || memcmp(slice, ranks.data, len) ||
+	    !rank_chunk_slice((const unsigned char *)next.data, next.len, other, &slice, &len) ||
+	    len != 1 || *slice != 'x')
+		abort();
+	rank_chunk_put(&chunk, (const unsigned char *)next.data, next.len, k, NULL, 0);
+	rank_chunk_put(&next, (const unsigned char *)chunk.data, chunk.len, other, NULL, 0);
+	if (!rank_chunk_empty((const unsigned char *)next.data, next.len))
+		abort();
+	nd_buf_release(&chunk);
+	nd_buf_release(&next);
 	free(got_topics);
 	nd_buf_release(&out);
 	nd_buf_release(&ranks);

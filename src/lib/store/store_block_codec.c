@@ -186,20 +186,75 @@ bool block_view_row(const struct block_view *v, int slot, struct store_block_row
 	return true;
 }
 
-bool block_ranks_get(const unsigned char *p, size_t n, int slot, uint64_t *length,
-		     bool *archived)
+bool block_ranks_load(struct block_ranks_view *v, const unsigned char *p, size_t n)
 {
-	if (n < 9 || slot < 0 || slot >= STORE_BLOCK_IDS)
+	if (n < 9)
 		return false;
 	uint64_t present = get_le(p, 8);
 	int width = p[8];
 	size_t n_rows = (size_t)__builtin_popcountll(present);
-	if (width < 1 || width > 8 || (n - 9) / (size_t)width != n_rows ||
-	    (n - 9) % (size_t)width || !(present >> slot & 1))
+	if (width < 1 || width > 8 || (n - 9) % (size_t)width || (n - 9) / (size_t)width != n_rows)
 		return false;
-	int rank = __builtin_popcountll(present & ((1ull << slot) - 1));
-	uint64_t v = get_le(p + 9 + (size_t)rank * (size_t)width, width);
-	*length = v >> 1;
-	*archived = v & 1;
+	*v = (struct block_ranks_view){ present, width, p + 9 };
 	return true;
+}
+
+bool block_ranks_get(const unsigned char *p, size_t n, int slot, uint64_t *length,
+		     bool *archived)
+{
+	struct block_ranks_view v;
+	return block_ranks_load(&v, p, n) && block_ranks_at(&v, slot, length, archived);
+}
+
+/* The chunk's lengths into len[]: false when its bytes are not a chunk. */
+static bool chunk_lengths(const unsigned char *p, size_t n, size_t len[STORE_CHUNK_BLOCKS])
+{
+	size_t head = 2 * STORE_CHUNK_BLOCKS, sum = 0;
+	if (!p || n < head)
+		return false;
+	for (int k = 0; k < STORE_CHUNK_BLOCKS; k++)
+		sum += len[k] = (size_t)get_le(p + 2 * k, 2);
+	return sum == n - head;
+}
+
+bool rank_chunk_slice(const unsigned char *p, size_t n, int k, const unsigned char **slice,
+		      size_t *len)
+{
+	size_t lens[STORE_CHUNK_BLOCKS];
+	if (k < 0 || k >= STORE_CHUNK_BLOCKS || !chunk_lengths(p, n, lens))
+		return false;
+	size_t at = 2 * STORE_CHUNK_BLOCKS;
+	for (int j = 0; j < k; j++)
+		at += lens[j];
+	*slice = p + at;
+	*len = lens[k];
+	return true;
+}
+
+void rank_chunk_put(struct nd_buf *out, const unsigned char *old, size_t old_n, int k,
+		    const void *slice, size_t len)
+{
+	size_t lens[STORE_CHUNK_BLOCKS];
+	if (!chunk_lengths(old, old_n, lens))
+		memset(lens, 0, sizeof(lens));
+	nd_buf_reset(out);
+	for (int j = 0; j < STORE_CHUNK_BLOCKS; j++)
+		put_le(out, j == k ? len : lens[j], 2);
+	/* a length is not 0 only when old is a chunk */
+	size_t at = 2 * STORE_CHUNK_BLOCKS;
+	for (int j = 0; j < STORE_CHUNK_BLOCKS; j++) {
+		if (j == k) {
+			if (len)
+				nd_buf_add(out, slice, len);
+		} else if (lens[j]) {
+			nd_buf_add(out, old + at, lens[j]);
+		}
+		at += lens[j];
+	}
+}
+
+bool rank_chunk_empty(const unsigned char *p, size_t n)
+{
+	size_t lens[STORE_CHUNK_BLOCKS];
+	return chunk_lengths(p, n, lens) && n == 2 * STORE_CHUNK_BLOCKS;
 }

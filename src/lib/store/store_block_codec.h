@@ -21,6 +21,11 @@
  *   the same 8 bytes of present bits; one byte, the width w (1 to 8) of
  *   every entry; then each article's w bytes (little endian), in id order:
  *   its length times two, plus one when it is archived, as above.
+ * They are stored sixteen blocks to a chunk (chunk = block >> 4), so that a
+ * search that scores the matches of a whole archive steps over a row per
+ * 1024 ids: 16 times 2 bytes (little endian), the length of each block's
+ * rank entries (0: the block holds no article), then those entries in
+ * block order.
  */
 #ifndef ND_STORE_BLOCK_CODEC_H
 #define ND_STORE_BLOCK_CODEC_H
@@ -33,6 +38,8 @@
 
 #define STORE_BLOCK_SHIFT 6
 #define STORE_BLOCK_IDS (1 << STORE_BLOCK_SHIFT)
+#define STORE_CHUNK_SHIFT 4 /* blocks to a chunk of rank entries */
+#define STORE_CHUNK_BLOCKS (1 << STORE_CHUNK_SHIFT)
 
 /* What a block says of one article. */
 struct store_block_row {
@@ -80,9 +87,47 @@ bool block_view_load(struct block_view *v, const unsigned char *p, size_t n);
 bool block_view_row(const struct block_view *v, int slot, struct store_block_row *row,
 		    int64_t **topics, size_t *cap);
 
-/* The rank entry of slot in a block's rank entries p[0..n): false when the
- * slot holds no article or the bytes are not rank entries. */
+/* A block's rank entries being read (the bytes must outlive the view). */
+struct block_ranks_view {
+	uint64_t present;
+	int width;
+	const unsigned char *entries;
+};
+
+/* false when p[0..n) are not a block's rank entries. */
+bool block_ranks_load(struct block_ranks_view *v, const unsigned char *p, size_t n);
+
+/* The rank entry of slot: false when it holds no article. */
+static inline bool block_ranks_at(const struct block_ranks_view *v, int slot, uint64_t *length,
+				  bool *archived)
+{
+	if (slot < 0 || slot >= STORE_BLOCK_IDS || !(v->present >> slot & 1))
+		return false;
+	const unsigned char *e =
+		v->entries + (size_t)__builtin_popcountll(v->present & ((1ull << slot) - 1)) *
+				     (size_t)v->width;
+	uint64_t x = 0;
+	for (int k = 0; k < v->width; k++)
+		x |= (uint64_t)e[k] << 8 * k;
+	*length = x >> 1;
+	*archived = x & 1;
+	return true;
+}
+
+/* The two at once: false when either is. */
 bool block_ranks_get(const unsigned char *p, size_t n, int slot, uint64_t *length,
 		     bool *archived);
+
+/* Block k's (0 to 15) rank entries in a chunk's bytes p[0..n) into *slice
+ * and *len (0: none); false when the bytes are not a chunk. */
+bool rank_chunk_slice(const unsigned char *p, size_t n, int k, const unsigned char **slice,
+		      size_t *len);
+/* The chunk old[0..old_n) (NULL, or bytes that are not a chunk: an empty
+ * one) with block k's rank entries replaced by slice[0..len) (len 0: none),
+ * into out, which must not hold old. */
+void rank_chunk_put(struct nd_buf *out, const unsigned char *old, size_t old_n, int k,
+		    const void *slice, size_t len);
+/* The chunk's bytes hold no block's entries. */
+bool rank_chunk_empty(const unsigned char *p, size_t n);
 
 #endif

@@ -35,13 +35,14 @@ struct store_block {
 	struct block_cursor cursor;
 };
 
-/* A reader of the blocks' rank entries (_newsdb_block_ranks), the same
- * way: start it as { .block = INT64_MIN }, release it with
- * store_block_ranks_release. */
+/* A reader of the blocks' rank entries (_newsdb_block_ranks), a chunk of
+ * sixteen blocks at a time: start it as { .chunk = INT64_MIN, .block =
+ * INT64_MIN }, release it with store_block_ranks_release. */
 struct store_block_ranks {
-	int64_t block;
+	int64_t chunk, block;
 	const unsigned char *data; /* the cursor's row: valid until it moves */
 	size_t n;
+	struct block_ranks_view view; /* of block's entries in data */
 	struct block_cursor cursor;
 };
 

@@ -596,12 +596,13 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_BLOCKS_ALL] = "SELECT block, data FROM _newsdb_blocks ORDER BY block",
 	[ST_BLOCKS_FROM] = "SELECT block, data FROM _newsdb_blocks WHERE block >= ?1 ORDER BY block",
 	[ST_BLOCK_RANKS_PUT] =
-		"INSERT OR REPLACE INTO _newsdb_block_ranks (block, data) VALUES (?1, ?2)",
-	[ST_BLOCK_RANKS_DELETE] = "DELETE FROM _newsdb_block_ranks WHERE block = ?1",
+		"INSERT OR REPLACE INTO _newsdb_block_ranks (chunk, data) VALUES (?1, ?2)",
+	[ST_BLOCK_RANKS_DELETE] = "DELETE FROM _newsdb_block_ranks WHERE chunk = ?1",
+	[ST_BLOCK_RANKS_GET] = "SELECT data FROM _newsdb_block_ranks WHERE chunk = ?1",
 	[ST_BLOCK_RANKS_CLEAR] = "DELETE FROM _newsdb_block_ranks",
-	[ST_BLOCK_RANKS_ALL] = "SELECT block, data FROM _newsdb_block_ranks ORDER BY block",
+	[ST_BLOCK_RANKS_ALL] = "SELECT chunk, data FROM _newsdb_block_ranks ORDER BY chunk",
 	[ST_BLOCK_RANKS_FROM] =
-		"SELECT block, data FROM _newsdb_block_ranks WHERE block >= ?1 ORDER BY block",
+		"SELECT chunk, data FROM _newsdb_block_ranks WHERE chunk >= ?1 ORDER BY chunk",
 	/* every match's id, in id order (FTS5's own), for the blocks */
 	[ST_BLOCK_IDS_MATCH] =
 		"SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match ORDER BY rowid",

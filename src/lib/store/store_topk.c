@@ -165,7 +165,7 @@ static void heap_offer(struct floor_heap *h, double x)
 static int score_from_blocks(struct nd_store *s, struct matches *w, size_t want, size_t *n_scored,
 			     struct nd_error *err)
 {
-	struct store_block_ranks b = { .block = INT64_MIN };
+	struct store_block_ranks b = { .chunk = INT64_MIN, .block = INT64_MIN };
 	int status = ND_STORE_OK;
 	/* rows[0..kept) is a heap whose top ranks last of those kept */
 	size_t kept = 0;
