@@ -44,14 +44,6 @@ static void put_le(struct nd_buf *b, uint64_t v, int bytes)
 	nd_buf_add(b, tmp, (size_t)bytes);
 }
 
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-	uint64_t v = 0;
-	for (int k = 0; k < bytes; k++)
-		v |= (uint64_t)p[k] << 8 * k;
-	return v;
-}
-
 static uint64_t zigzag(int64_t v)
 {
 	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
@@ -136,7 +128,7 @@ bool block_view_load(struct block_view *v, const unsigned char *p, size_t n)
 	}
 	if (n - at < 8)
 		return false;
-	uint64_t present = get_le(p + at, 8);
+	uint64_t present = block_get_le(p + at, 8);
 	at += 8;
 	size_t n_rows = (size_t)__builtin_popcountll(present);
 	if ((n - at) / 4 < n_rows)
@@ -155,7 +147,7 @@ bool block_view_row(const struct block_view *v, int slot, struct store_block_row
 	const unsigned char *p = v->p;
 	size_t n = v->n;
 	int rank = __builtin_popcountll(v->present & ((1ull << slot) - 1));
-	size_t at = v->entries + (size_t)get_le(p + v->offsets + 4 * (size_t)rank, 4);
+	size_t at = v->entries + (size_t)block_get_le(p + v->offsets + 4 * (size_t)rank, 4);
 	uint64_t provider, day, type, n_topics, t;
 	if (at >= n || !get_uint(p, n, &at, &provider) || !get_uint(p, n, &at, &day) ||
 	    !get_uint(p, n, &at, &type) || type > v->n_types || !get_uint(p, n, &at, &n_topics) ||
@@ -173,7 +165,7 @@ bool block_view_row(const struct block_view *v, int slot, struct store_block_row
 	}
 	if (n - at < 4)
 		return false;
-	uint32_t hash = (uint32_t)get_le(p + at, 4);
+	uint32_t hash = (uint32_t)block_get_le(p + at, 4);
 	at += 4;
 	uint64_t length;
 	if (!get_uint(p, n, &at, &length))
@@ -190,7 +182,7 @@ bool block_ranks_load(struct block_ranks_view *v, const unsigned char *p, size_t
 {
 	if (n < 9)
 		return false;
-	uint64_t present = get_le(p, 8);
+	uint64_t present = block_get_le(p, 8);
 	int width = p[8];
 	size_t n_rows = (size_t)__builtin_popcountll(present);
 	if (width < 1 || width > 8 || (n - 9) % (size_t)width || (n - 9) / (size_t)width != n_rows)
@@ -213,7 +205,7 @@ static bool chunk_lengths(const unsigned char *p, size_t n, size_t len[STORE_CHU
 	if (!p || n < head)
 		return false;
 	for (int k = 0; k < STORE_CHUNK_BLOCKS; k++)
-		sum += len[k] = (size_t)get_le(p + 2 * k, 2);
+		sum += len[k] = (size_t)block_get_le(p + 2 * k, 2);
 	return sum == n - head;
 }
 

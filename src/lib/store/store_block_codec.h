@@ -87,6 +87,16 @@ bool block_view_load(struct block_view *v, const unsigned char *p, size_t n);
 bool block_view_row(const struct block_view *v, int slot, struct store_block_row *row,
 		    int64_t **topics, size_t *cap);
 
+/* The little-endian number of p[0..bytes), as every fixed-width field of
+ * these bytes is written. */
+static inline uint64_t block_get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int k = 0; k < bytes; k++)
+		v |= (uint64_t)p[k] << 8 * k;
+	return v;
+}
+
 /* A block's rank entries being read (the bytes must outlive the view). */
 struct block_ranks_view {
 	uint64_t present;
@@ -103,12 +113,8 @@ static inline bool block_ranks_at(const struct block_ranks_view *v, int slot, ui
 {
 	if (slot < 0 || slot >= STORE_BLOCK_IDS || !(v->present >> slot & 1))
 		return false;
-	const unsigned char *e =
-		v->entries + (size_t)__builtin_popcountll(v->present & ((1ull << slot) - 1)) *
-				     (size_t)v->width;
-	uint64_t x = 0;
-	for (int k = 0; k < v->width; k++)
-		x |= (uint64_t)e[k] << 8 * k;
+	size_t rank = (size_t)__builtin_popcountll(v->present & ((1ull << slot) - 1));
+	uint64_t x = block_get_le(v->entries + rank * (size_t)v->width, v->width);
 	*length = x >> 1;
 	*archived = x & 1;
 	return true;
