@@ -10,6 +10,7 @@ int main(void)
 	srunner_add_suite(sr, make_copykey_suite());
 	srunner_add_suite(sr, make_emit_suite());
 	srunner_add_suite(sr, make_hash_suite());
+	srunner_add_suite(sr, make_ids_suite());
 	srunner_add_suite(sr, make_escape_suite());
 	srunner_add_suite(sr, make_normalize_suite());
 	srunner_add_suite(sr, make_query_suite());

@@ -1,5 +1,6 @@
 /* check_store.c: unit tests of the store: schema, recording files, identity
  * rules across files, search, reading back, pruning. */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,57 @@ START_TEST(test_store_file_beats_link)
 	ck_assert_int_eq(nd_store_stats(store, &st, &err), ND_STORE_OK);
 	ck_assert_int_eq(st.articles, 3);
 	ck_assert_int_eq(st.archived, 3);
+}
+END_TEST
+
+/* One integer from SQL over the file, through a connection of its own. */
+static int64_t sql_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* What the importing connection remembers of ids (store_ids.h) must not
+ * outlive another connection's commit: here one renumbers a topic and
+ * writes an article the import's URL filter never saw. */
+START_TEST(test_store_ids_follow_other_connections)
+{
+	struct nd_error err;
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(nd_store_bulk_begin(store, &err), ND_STORE_OK);
+	put("/x/a.txt", 1, ARTICLE_A);
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "UPDATE article_topics SET topic_id = 500 WHERE topic_id ="
+				      " (SELECT id FROM topics WHERE name_key = 'ai');"
+				      "UPDATE topics SET id = 500 WHERE name_key = 'ai';"
+				      "INSERT INTO articles (url, title) VALUES ('https://b.org/', 'From elsewhere');",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	int64_t b = sql_int("SELECT id FROM articles WHERE url = 'https://b.org/'");
+	ck_assert_int_eq(nd_store_begin(store, &err), ND_STORE_OK);
+	put("/x/b.txt", 2, "---\ntitle: B\nwebUrl: https://b.org/\ntopics: [AI]\n"
+	    "provider: {name: Example, domain: example.com}\n---\n");
+	ck_assert_int_eq(nd_store_commit(store, &err), ND_STORE_OK);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM articles WHERE url = 'https://b.org/'"
+				 " AND title = 'B' AND is_archived = 1"), 1);
+	ck_assert_int_eq(sql_int("SELECT id FROM articles WHERE url = 'https://b.org/'"), b);
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT topic_id FROM article_topics WHERE article_id = %lld",
+		 (long long)b);
+	ck_assert_int_eq(sql_int(sql), 500);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM topics WHERE name_key = 'ai'"), 1);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM providers WHERE domain = 'example.com'"), 1);
 }
 END_TEST
 
@@ -538,6 +590,7 @@ Suite *make_store_suite(void)
 	tcase_add_test(tc, test_store_prefix_reaches_shorter_stems);
 	tcase_add_test(tc, test_store_source_get_by_folder);
 	tcase_add_test(tc, test_store_feed_log);
+	tcase_add_test(tc, test_store_ids_follow_other_connections);
 	tcase_add_test(tc, test_store_rules_version_marks_failed_and_skipped);
 	suite_add_tcase(s, tc);
 	return s;

@@ -10,6 +10,7 @@ Suite *make_emit_suite(void);
 Suite *make_escape_suite(void);
 Suite *make_frontmatter_suite(void);
 Suite *make_hash_suite(void);
+Suite *make_ids_suite(void);
 Suite *make_normalize_suite(void);
 Suite *make_query_suite(void);
 Suite *make_rank_suite(void);

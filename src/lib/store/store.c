@@ -4,6 +4,7 @@
  * store_read.c, searching store_search.c.
  */
 #include "store_blocks.h"
+#include "store_ids.h"
 #include "store_internal.h"
 
 #include <assert.h>
@@ -165,6 +166,9 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 	}
 	struct nd_store *s = nd_xcalloc(1, sizeof(*s));
 	s->mode = mode;
+	s->data_version = -1;
+	if (mode == ND_STORE_WRITE)
+		s->ids = store_ids_new();
 	int flags = mode == ND_STORE_READ ? SQLITE_OPEN_READONLY
 					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
@@ -225,6 +229,7 @@ void nd_store_close(struct nd_store *s)
 	if (s->db && s->mode == ND_STORE_WRITE)
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 	sqlite3_close_v2(s->db);
+	store_ids_free(s->ids);
 	free(s);
 }
 
@@ -331,11 +336,35 @@ static bool deferring(struct nd_store *s)
 	return !on;
 }
 
+/* What this connection remembers of the rows (store_ids.h) holds while no
+ * other connection has committed since its last transaction began. */
+static int check_ids(struct nd_store *s, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	int rc = store_first_row(s, st, err, "cannot start a transaction");
+	if (rc != 1)
+		return rc < 0 ? rc : ND_STORE_ERROR;
+	int64_t v = sqlite3_column_int64(st, 0);
+	store_done(st);
+	if (s->data_version >= 0 && v != s->data_version) {
+		store_ids_forget(s->ids);
+		store_ids_urls_off(s->ids);
+	}
+	s->data_version = v;
+	return ND_STORE_OK;
+}
+
 int nd_store_begin(struct nd_store *s, struct nd_error *err)
 {
 	int rc = exec(s, "BEGIN IMMEDIATE", err, "cannot start a transaction");
 	if (rc || s->mode != ND_STORE_WRITE)
 		return rc;
+	if ((rc = check_ids(s, err))) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
 	/* created inside the transaction: a rollback takes the TEMP triggers away */
 	bool blocks;
 	if ((rc = exec(s, fts_defer_sql, err, "cannot start a transaction")) ||
@@ -379,6 +408,8 @@ void nd_store_rollback(struct nd_store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->sources_writes++; /* what the sources cache read in it may be undone */
+	if (s->ids)
+		store_ids_forget(s->ids);
 	store_terms_forget(s);
 	schema_triggers(s, 1);
 }

@@ -11,6 +11,7 @@
  * yet; a kill leaves the work marked in _newsdb_meta for the next run.
  */
 #include "store_blocks.h"
+#include "store_ids.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,9 @@ int nd_store_bulk_begin(struct nd_store *s, struct nd_error *err)
 	for (size_t k = 0; k < N_DEFERRED && !rc; k++)
 		rc = drop_index(s, deferred[k], err);
 	s->bulk_feed = !rc;
+	/* no article yet: from here each URL written is noted */
+	if (!rc)
+		store_ids_urls_from_empty(s->ids);
 	return rc;
 }
 

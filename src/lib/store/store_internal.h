@@ -46,7 +46,7 @@ enum stmt_id {
 	ST_FEED_BY_URL, ST_FEED_BY_YEAR,
 	ST_IMAGE_DROP_ORPHAN, ST_CHECK_ORPHAN_IMAGES,
 	ST_SOURCE_MARK_NOT_OK, ST_STORE_EMPTY, ST_INDEX_SQL, ST_META_DELETE, ST_TERMS_EVERY_ROW,
-	ST_FEED_BULK, ST_SOURCE_SAME, ST_SOURCE_TOUCH,
+	ST_FEED_BULK, ST_SOURCE_SAME, ST_SOURCE_TOUCH, ST_DATA_VERSION,
 	/* a search's facets and timeline (store_facets.c) */
 	ST_FACET_MATCH, ST_FACET_FILTER, ST_FACET_TOPIC_NAME,
 	/* the facet blocks (store_blocks.c) and --dedupe (store_dedupe.c) */
@@ -61,6 +61,7 @@ enum stmt_id {
 struct source_cache;
 struct ranked_page;
 struct term_session;
+struct store_ids;
 
 struct nd_store {
 	sqlite3 *db;
@@ -76,6 +77,12 @@ struct nd_store {
 	/* a bulk import's feed log is written at its end (store_bulk.c), not
 	 * with each article */
 	bool bulk_feed;
+	/* the identities this connection wrote (store_ids.h); NULL when it
+	 * only reads */
+	struct store_ids *ids;
+	/* PRAGMA data_version at the start of this connection's last
+	 * transaction: another connection's commit changes it */
+	int64_t data_version;
 };
 
 /* What articles_trigram holds, as the schema's triggers put it in (schema/

@@ -2,6 +2,7 @@
  * store_prune.c: forgetting what the archive no longer holds (import
  * --prune): sources whose files are gone, then whatever only they kept.
  */
+#include "store_ids.h"
 #include "store_internal.h"
 
 #include <stdlib.h>
@@ -114,6 +115,8 @@ int nd_store_prune(struct nd_store *s, struct nd_prune_counts *out, nd_path_fn r
 			return rc;
 		out->articles += changes;
 	}
+	/* the ids remembered of providers and topics may be of rows gone now */
+	store_ids_forget(s->ids);
 	if ((rc = run_changes(s, ST_PRUNE_PROVIDERS, NULL, err)))
 		return rc;
 	if ((rc = run_changes(s, ST_PRUNE_TOPICS, NULL, err)))

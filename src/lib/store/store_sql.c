@@ -247,6 +247,7 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_SOURCE_SAME] =
 		"SELECT article_id, mtime_ns FROM sources WHERE path = ?1 AND status = 'ok'"
 		" AND hash = ?2 AND size = ?3 AND article_id IS NOT NULL AND mtime_ns >= 0",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_SOURCE_TOUCH] =
 		"UPDATE sources SET mtime_ns = ?2, imported_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 		" WHERE path = ?1",

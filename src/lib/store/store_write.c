@@ -3,6 +3,7 @@
  * and everything hanging off it, inside one savepoint so that a file lands
  * completely or not at all.
  */
+#include "store_ids.h"
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -252,14 +253,18 @@ done:
 static int put_provider(struct nd_store *s, const struct nd_provider *p, bool replace_images,
 			int64_t *id, struct nd_error *err)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_PROVIDER_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, 1, p->domain, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, p->name_key, -1, SQLITE_STATIC);
-	if ((rc = run_id(s, st, id, err, "cannot read providers")))
-		return rc;
+	if (!(*id = store_ids_provider(s->ids, p->domain, p->name_key))) {
+		if (!(st = store_stmt(s, ST_PROVIDER_FIND, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_text(st, 1, p->domain, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, p->name_key, -1, SQLITE_STATIC);
+		if ((rc = run_id(s, st, id, err, "cannot read providers")))
+			return rc;
+		if (*id)
+			store_ids_put_provider(s->ids, p->domain, p->name_key, *id);
+	}
 	bool fresh = !*id;
 	if (fresh) {
 		if (!(st = store_stmt(s, ST_PROVIDER_INSERT, err)))
@@ -270,6 +275,7 @@ static int put_provider(struct nd_store *s, const struct nd_provider *p, bool re
 		if ((rc = run(s, st, err, "cannot store a provider")))
 			return rc;
 		*id = sqlite3_last_insert_rowid(s->db);
+		store_ids_put_provider(s->ids, p->domain, p->name_key, *id);
 	}
 	/* logos come from the newest file that names some; none leaves them */
 	if (replace_images && p->n_images)
@@ -278,31 +284,45 @@ static int put_provider(struct nd_store *s, const struct nd_provider *p, bool re
 	return ND_STORE_OK;
 }
 
+/* The id of topic k of article a, its row made when there is none. */
+static int put_topic(struct nd_store *s, const struct nd_article *a, size_t k, int64_t *id,
+		     struct nd_error *err)
+{
+	if ((*id = store_ids_topic(s->ids, a->topic_keys[k])))
+		return ND_STORE_OK;
+	sqlite3_stmt *st = store_stmt(s, ST_TOPIC_FIND, err);
+	int rc;
+	if (!st)
+		return ND_STORE_ERROR;
+	sqlite3_bind_text(st, 1, a->topic_keys[k], -1, SQLITE_STATIC);
+	if ((rc = run_id(s, st, id, err, "cannot read topics")))
+		return rc;
+	if (!*id) {
+		if (!(st = store_stmt(s, ST_TOPIC_INSERT, err)))
+			return ND_STORE_ERROR;
+		sqlite3_bind_text(st, 1, a->topics[k], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, a->topic_keys[k], -1, SQLITE_STATIC);
+		if ((rc = run(s, st, err, "cannot store a topic")))
+			return rc;
+		*id = sqlite3_last_insert_rowid(s->db);
+	}
+	store_ids_put_topic(s->ids, a->topic_keys[k], *id);
+	return ND_STORE_OK;
+}
+
 static int put_topics(struct nd_store *s, int64_t article_id, bool fresh,
 		      const struct nd_article *a, struct nd_error *err)
 {
-	sqlite3_stmt *st;
 	int rc;
 	if (!fresh && (rc = clear_list(s, ST_ARTICLE_TOPICS_CLEAR, article_id,
 				       "cannot replace topics", err)))
 		return rc;
 	for (size_t k = 0; k < a->n_topics; k++) {
 		int64_t topic_id;
-		if (!(st = store_stmt(s, ST_TOPIC_FIND, err)))
-			return ND_STORE_ERROR;
-		sqlite3_bind_text(st, 1, a->topic_keys[k], -1, SQLITE_STATIC);
-		if ((rc = run_id(s, st, &topic_id, err, "cannot read topics")))
+		if ((rc = put_topic(s, a, k, &topic_id, err)))
 			return rc;
-		if (!topic_id) {
-			if (!(st = store_stmt(s, ST_TOPIC_INSERT, err)))
-				return ND_STORE_ERROR;
-			sqlite3_bind_text(st, 1, a->topics[k], -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, a->topic_keys[k], -1, SQLITE_STATIC);
-			if ((rc = run(s, st, err, "cannot store a topic")))
-				return rc;
-			topic_id = sqlite3_last_insert_rowid(s->db);
-		}
-		if (!(st = store_stmt(s, ST_ARTICLE_TOPIC_ADD, err)))
+		sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_TOPIC_ADD, err);
+		if (!st)
 			return ND_STORE_ERROR;
 		sqlite3_bind_int64(st, 1, article_id);
 		sqlite3_bind_int64(st, 2, (int64_t)k);
@@ -350,10 +370,15 @@ static int put_children(struct nd_store *s, int64_t id, bool fresh, const struct
 			      ST_ARTICLE_IMAGE_ADD, id, fresh, a->images, a->n_images, err);
 }
 
-/* Looks an article up by canonical URL. */
+/* Looks an article up by canonical URL (not when no row can have it). */
 static int find_article(struct nd_store *s, const char *url, int64_t *id, bool *archived,
 			struct nd_error *err)
 {
+	if (store_ids_url_unseen(s->ids, url)) {
+		*id = 0;
+		*archived = false;
+		return ND_STORE_OK;
+	}
 	sqlite3_stmt *st;
 	int rc = store_lookup_text(s, ST_ARTICLE_FIND, url, &st, err, "cannot read articles");
 	*id = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
@@ -377,6 +402,7 @@ static int put_link_target(struct nd_store *s, const struct nd_article *r, int64
 	if (!st)
 		return ND_STORE_ERROR;
 	bind_article(st, r, provider_id);
+	store_ids_saw_url(s->ids, r->url);
 	if ((rc = run(s, st, err, "cannot store a related article")))
 		return rc;
 	bool fresh = !*id;
@@ -467,6 +493,7 @@ static int put_article(struct nd_store *s, const struct nd_file_result *f, int64
 	if (!st)
 		return ND_STORE_ERROR;
 	bind_article(st, a, provider_id);
+	store_ids_saw_url(s->ids, a->url);
 	/* a second file of the same article adds nothing new */
 	out->added = !archived;
 	out->updated = archived && !out->other_path[0];
@@ -575,6 +602,7 @@ int nd_store_put_file(struct nd_store *s, const struct nd_file_result *f,
 	}
 	/* undo this file only; the batch goes on */
 	sqlite3_exec(s->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
+	store_ids_forget(s->ids);
 	return rc;
 }
 
