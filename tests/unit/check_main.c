@@ -7,6 +7,7 @@ int main(void)
 {
 	SRunner *sr = srunner_create(make_frontmatter_suite());
 	srunner_add_suite(sr, make_civil_suite());
+	srunner_add_suite(sr, make_cjkrow_suite());
 	srunner_add_suite(sr, make_copykey_suite());
 	srunner_add_suite(sr, make_emit_suite());
 	srunner_add_suite(sr, make_hash_suite());

@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *make_civil_suite(void);
+Suite *make_cjkrow_suite(void);
 Suite *make_copykey_suite(void);
 Suite *make_emit_suite(void);
 Suite *make_escape_suite(void);

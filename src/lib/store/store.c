@@ -179,7 +179,7 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (store_register_rank(s->db) != SQLITE_OK || store_register_copy_key(s->db) != SQLITE_OK ||
-	    store_register_snippet(s->db) != SQLITE_OK) {
+	    store_register_snippet(s->db) != SQLITE_OK || store_register_cjk_row(s->db) != SQLITE_OK) {
 		nd_error_set(err, 0, 0, "this SQLite has no FTS5; newsdb needs one built with it");
 		rc = ND_STORE_ERROR;
 		goto fail;
@@ -306,7 +306,7 @@ static const char fts_sync_sql[] =
 	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) ORDER BY id;"
 	"INSERT INTO main.articles_trigram (rowid, title, excerpt, body)"
 	" SELECT id, " TRIGRAM_COLUMNS " FROM main.articles"
-	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) AND" TRIGRAM_ROWS " ORDER BY id;";
+	" WHERE id IN (SELECT id FROM temp.newsdb_fts_new) AND " TRIGRAM_ROW_FN " ORDER BY id;";
 
 /* After the ranking tables took the same rows (store_terms_sync). */
 static const char fts_clear_sql[] =

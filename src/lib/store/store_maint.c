@@ -142,7 +142,7 @@ int nd_store_optimize(struct nd_store *s, struct nd_error *err)
 		 * articles, whatever another tool did to it */
 		"DELETE FROM articles_trigram",
 		"INSERT INTO articles_trigram (rowid, title, excerpt, body) SELECT id, " TRIGRAM_COLUMNS
-		" FROM articles WHERE" TRIGRAM_ROWS " ORDER BY id",
+		" FROM articles WHERE " TRIGRAM_ROW_FN " ORDER BY id",
 		"INSERT INTO articles_fts (articles_fts) VALUES ('optimize')",
 		"INSERT INTO articles_trigram (articles_trigram) VALUES ('optimize')",
 		NULL,
