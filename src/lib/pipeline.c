@@ -2,6 +2,11 @@
  * pipeline.c: worker threads over a ring of nd_prepared slots.  Slots are
  * claimed in push order and popped in push order; one mutex guards the ring,
  * since the work per file (tens of microseconds) dwarfs the locking.
+ *
+ * The workers outrun the writer that pops, so they sleep between files; a
+ * push that woke one for each file cost the writer a futex wake-up a file
+ * (3% of its CPU).  A push wakes them once a quarter of the ring waits, and a
+ * pop that would wait for an item nobody took wakes them at once.
  */
 #include "pipeline.h"
 
@@ -26,6 +31,7 @@ struct nd_pipeline {
 	int head;              /* oldest item */
 	int count;             /* items in the ring */
 	int claimed;           /* items from head on that a worker has taken or was given */
+	int wake_at;           /* unclaimed items a push wakes a worker for */
 	bool stop;
 	pthread_t *threads;
 	int n_threads;
@@ -168,6 +174,7 @@ struct nd_pipeline *nd_pipeline_new(int jobs, int depth)
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
 	p->cap = depth > 0 ? depth : 1;
+	p->wake_at = p->cap / 4 > 1 ? p->cap / 4 : 1;
 	p->ring = nd_xcalloc((size_t)p->cap, sizeof(*p->ring));
 	p->n_threads = jobs > 0 ? jobs : 1;
 	p->threads = nd_xcalloc((size_t)p->n_threads, sizeof(*p->threads));
@@ -193,7 +200,8 @@ void nd_pipeline_push(struct nd_pipeline *p, struct nd_prepared *item)
 	pthread_mutex_lock(&p->lock);
 	p->ring[(p->head + p->count) % p->cap] = item;
 	p->count++;
-	pthread_cond_signal(&p->work);
+	if (p->count - p->claimed >= p->wake_at)
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -205,6 +213,8 @@ struct nd_prepared *nd_pipeline_pop(struct nd_pipeline *p)
 		return NULL;
 	}
 	struct nd_prepared *item = p->ring[p->head];
+	if (!item->done && p->claimed < p->count)
+		pthread_cond_broadcast(&p->work);
 	while (!item->done)
 		pthread_cond_wait(&p->done, &p->lock);
 	p->ring[p->head] = NULL;
