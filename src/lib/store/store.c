@@ -210,6 +210,14 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 	} else if ((rc = check_version(s, path, err))) {
 		goto fail;
 	}
+	/* SQLite reads the schema (every CREATE of the file, 0.6 ms at 100 000
+	 * files) at the first statement prepared: here, with the open, rather
+	 * than inside the first search; the statement is one every command
+	 * runs */
+	if (!store_stmt(s, ST_META_GET, err)) {
+		rc = ND_STORE_ERROR;
+		goto fail;
+	}
 	*out = s;
 	return ND_STORE_OK;
 fail:
