@@ -179,7 +179,8 @@ int nd_store_open(struct nd_store **out, const char *path, enum nd_store_mode mo
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if (store_register_rank(s->db) != SQLITE_OK || store_register_copy_key(s->db) != SQLITE_OK ||
-	    store_register_snippet(s->db) != SQLITE_OK || store_register_cjk_row(s->db) != SQLITE_OK) {
+	    store_register_snippet(s->db) != SQLITE_OK || store_register_cjk_row(s->db) != SQLITE_OK ||
+	    store_register_in_set(s->db) != SQLITE_OK) {
 		nd_error_set(err, 0, 0, "this SQLite has no FTS5; newsdb needs one built with it");
 		rc = ND_STORE_ERROR;
 		goto fail;

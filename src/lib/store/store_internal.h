@@ -22,7 +22,7 @@ enum stmt_id {
 	ST_PROVIDER_IMAGE_ADD, ST_TOPIC_FIND, ST_TOPIC_INSERT, ST_ARTICLE_TOPICS_CLEAR,
 	ST_ARTICLE_TOPIC_ADD, ST_IMAGE_UPSERT, ST_IMAGE_FIND, ST_ARTICLE_IMAGES_CLEAR, ST_ARTICLE_IMAGE_ADD,
 	ST_RELATED_CLEAR, ST_RELATED_ADD,
-	ST_RANK_CANDIDATES, ST_RANK_CANDIDATES_FILTERED, ST_RANK_ARCHIVED, ST_RANK_LENGTH,
+	ST_RANK_CANDIDATES, ST_RANK_CANDIDATES_FILTERED, ST_PROVIDER_ARTICLES, ST_RANK_ARCHIVED, ST_RANK_LENGTH,
 	ST_SEARCH_PAGE, ST_SEARCH_PAGE_SCAN, ST_SEARCH_DATE_DESC, ST_SEARCH_DATE_ASC,
 	ST_SEARCH_DATE_DESC_SCAN, ST_SEARCH_DATE_ASC_SCAN, ST_SEARCH_RANK_DEDUPE_SCAN,
 	ST_SEARCH_DATE_DESC_DEDUPE_SCAN, ST_SEARCH_DATE_ASC_DEDUPE_SCAN,
@@ -373,6 +373,17 @@ bool store_snippet_understood(const char *match);
 
 /* store_copykey.c: registers nd_copy_key(), the key of --dedupe. */
 int store_register_copy_key(sqlite3 *db);
+
+/* store_idset.c: a set of article ids for nd_in_set(set, id), bound to a
+ * statement with store_idset_bind (the set must outlive its steps). */
+struct store_idset {
+	uint64_t *bits;
+	size_t n_words;
+};
+void store_idset_add(struct store_idset *set, int64_t id);
+void store_idset_release(struct store_idset *set);
+int store_idset_bind(sqlite3_stmt *st, const char *name, const struct store_idset *set);
+int store_register_in_set(sqlite3 *db);
 
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];

@@ -269,6 +269,23 @@ void store_read_end(struct nd_store *s)
 	}
 }
 
+/* The articles of the query's providers, for ST_RANK_CANDIDATES. */
+static int provider_articles(struct nd_store *s, const struct nd_search_opts *o,
+			     struct store_idset *set, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PROVIDER_ARTICLES, err);
+	if (!st)
+		return ND_STORE_ERROR;
+	store_bind_query(s, st, o);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		store_idset_add(set, sqlite3_column_int64(st, 0));
+	rc = store_finish(s, st, rc, err, "search failed");
+	if (rc)
+		store_idset_release(set);
+	return rc;
+}
+
 int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
 		     struct nd_error *err)
 {
@@ -277,10 +294,19 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	int n = store_list_page(s, o, page, err);
 	if (n != 0)
 		return n == 1 ? ND_STORE_OK : n;
-	sqlite3_stmt *candidates = store_stmt(s, candidates_statement(o->query), err);
-	if (!candidates)
+	enum stmt_id which = candidates_statement(o->query);
+	struct store_idset providers = { 0 };
+	if (which == ST_RANK_CANDIDATES && o->query->n_providers &&
+	    (n = provider_articles(s, o, &providers, err)))
+		return n;
+	sqlite3_stmt *candidates = store_stmt(s, which, err);
+	if (!candidates) {
+		store_idset_release(&providers);
 		return ND_STORE_ERROR;
+	}
 	store_bind_query(s, candidates, o);
+	if (which == ST_RANK_CANDIDATES)
+		store_idset_bind(candidates, ":provider_ids", &providers);
 	struct nd_buf counts = ND_BUF_INIT;
 	/* one phrase (a phrase, a prefix, a rare word) and no filter: its rows
 	 * are the matches, counted as they are ranked, not in a pass of their
@@ -303,6 +329,8 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	}
 	nd_buf_release(&counts);
 	sqlite3_reset(candidates);
+	sqlite3_clear_bindings(candidates); /* the set goes now */
+	store_idset_release(&providers);
 	return n;
 }
 

@@ -37,9 +37,6 @@
 	" AND (:since IS NULL OR a.published_at >= :since)" \
 	" AND (:until IS NULL OR a.published_at < :until)" \
 	" AND (:providers IS NULL OR a.provider_id IN " PROVIDER_IDS ")"
-#define BY_PROVIDER_SET(id) \
-	" AND (:providers IS NULL OR " id " IN (SELECT pa.id FROM articles pa" \
-	"      WHERE pa.provider_id IN " PROVIDER_IDS "))"
 /* The row `tg` of articles_trigram holds each of the CJK substrings of the
  * JSON array `list` (none spans two columns).  :short_match finds the rows
  * of those store_shorts.c can look up; :short_rest are the others. */
@@ -329,13 +326,16 @@ const char *const store_sql[ST_COUNT] = {
 
 	[ST_RANK_CANDIDATES] =
 		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
-		" WHERE articles_fts MATCH :match" BY_PROVIDER_SET("+articles_fts.rowid")
+		" WHERE articles_fts MATCH :match"
+		/* the provider's articles as a set built once (store_idset.c) */
+		" AND (:providers IS NULL OR nd_in_set(:provider_ids, articles_fts.rowid))"
 		SET_FILTERS("+articles_fts.rowid"),
 	[ST_RANK_CANDIDATES_FILTERED] =
 		"SELECT a.id, " RANK_TERMS ", a.is_archived"
 		" FROM articles_fts JOIN articles a INDEXED BY articles_search_state"
 		" ON a.id = articles_fts.rowid"
 		" WHERE articles_fts MATCH :match" SEARCH_FILTERS,
+	[ST_PROVIDER_ARTICLES] = "SELECT pa.id FROM articles pa WHERE pa.provider_id IN " PROVIDER_IDS,
 	[ST_RANK_ARCHIVED] =
 		"SELECT is_archived FROM articles INDEXED BY articles_search_state WHERE id = ?1",
 	/* FTS5's own record of each row's length in tokens, a varint per column */
@@ -480,9 +480,11 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT id, docs, bound_half, bound, bound_double, listed FROM _newsdb_terms"
 		" WHERE term = ?1",
 	/* which rows of a word's list (:ids, in score order) a ranked page may hold */
+	/* the narrow index holds every column the filters read: a look-up of it
+	 * reads a page for a hundred rows, the article row a page for one */
 	[ST_LIST_FILTER] =
-		"SELECT j.key FROM json_each(:ids) j JOIN articles a ON a.id = j.value"
-		" WHERE a.is_archived = 1" PER_ROW_FILTERS,
+		"SELECT j.key FROM json_each(:ids) j JOIN articles a INDEXED BY articles_search_state"
+		" ON a.id = j.value WHERE a.is_archived = 1" PER_ROW_FILTERS,
 	/* the trigrams from a substring on (store_shorts.c reads while they start with it) */
 	[ST_TRIGRAM_TERMS] = "SELECT term FROM temp.newsdb_trigram_vocab WHERE term >= ?1",
 	[ST_TRIGRAM_COUNT] =
