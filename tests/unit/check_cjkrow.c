@@ -1,7 +1,7 @@
 /* check_cjkrow.c: nd_cjk_row (store_cjk.c), which tells the rows of
  * articles_trigram in one pass, against the GLOB it replaces, run by SQLite,
- * over random bytes: valid and broken UTF-8, CJK and near-CJK characters,
- * NULs inside, NULL columns. */
+ * (TRIGRAM_RULE_SQL, store_internal.h) over random bytes: valid and broken
+ * UTF-8, CJK and near-CJK characters, NULs inside, NULL columns. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,18 +9,6 @@
 
 #include "store_internal.h"
 #include "suites.h"
-
-/* The rule as SQL: the GLOB of the schema's triggers, with its classes
- * written as code points (the literal in the schema files is one editor's save
- * away from another character: its U+F900 is stored as U+8C48, which NFC
- * makes of it, so the triggers' class starts at U+8C48; newsdb's own writes
- * have always used U+F900). */
-static const char rule_sql[] =
-	"SELECT nd_cjk_row(?1, ?2, ?3), coalesce(?1, '') || coalesce(?2, '') || coalesce(?3, '')"
-	" GLOB '*[' || char(0x3040) || '-' || char(0x30ff) || char(0x3400) || '-' || char(0x4dbf)"
-	" || char(0x4e00) || '-' || char(0x9fff) || char(0xf900) || '-' || char(0xfaff)"
-	" || char(0xac00) || '-' || char(0xd7af) || char(0x1100) || '-' || char(0x11ff)"
-	" || char(0x20000) || '-' || char(0x2fa1f) || ']*'";
 
 /* A character's UTF-8 bytes (up to 4), c < 0x200000. */
 static size_t utf8(unsigned c, unsigned char *out)
@@ -79,7 +67,7 @@ START_TEST(test_cjk_row_is_the_glob)
 	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
 	ck_assert_int_eq(store_register_cjk_row(db), SQLITE_OK);
 	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(db, rule_sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, TRIGRAM_RULE_SQL, -1, &st, NULL), SQLITE_OK);
 	unsigned seed = 11;
 	int agreed_cjk = 0;
 	for (int round = 0; round < 200000; round++) {

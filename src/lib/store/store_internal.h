@@ -95,6 +95,16 @@ struct nd_store {
  * has U+8C48 for U+F900 (see docs/schema.md). */
 #define TRIGRAM_COLUMNS "title || char(10, 10), excerpt || char(10, 10), body || char(10, 10)"
 #define TRIGRAM_ROW_FN "nd_cjk_row(title, excerpt, body)"
+/* The class as a GLOB pattern in code points: what nd_cjk_row must agree
+ * with (check_cjkrow.c, fuzz_cjkrow.c hold it against SQLite's GLOB). */
+#define TRIGRAM_CLASS_GLOB \
+	"'*[' || char(0x3040) || '-' || char(0x30ff) || char(0x3400) || '-' || char(0x4dbf)" \
+	" || char(0x4e00) || '-' || char(0x9fff) || char(0xf900) || '-' || char(0xfaff)" \
+	" || char(0xac00) || '-' || char(0xd7af) || char(0x1100) || '-' || char(0x11ff)" \
+	" || char(0x20000) || '-' || char(0x2fa1f) || ']*'"
+#define TRIGRAM_RULE_SQL \
+	"SELECT nd_cjk_row(?1, ?2, ?3)," \
+	" coalesce(?1, '') || coalesce(?2, '') || coalesce(?3, '') GLOB " TRIGRAM_CLASS_GLOB
 int store_register_cjk_row(sqlite3 *db);
 
 /* store_sources.c: frees the sources cache (nd_store_close). */
