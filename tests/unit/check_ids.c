@@ -127,6 +127,8 @@ Suite *make_ids_suite(void)
 {
 	Suite *s = suite_create("ids");
 	TCase *tc = tcase_create("core");
+	/* a second in a debug build, more under the sanitizers */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ids_maps_match_a_list);
 	tcase_add_test(tc, test_ids_long_provider_keys);
 	tcase_add_test(tc, test_ids_url_filter);
