@@ -111,6 +111,17 @@ START_TEST(test_ids_url_filter)
 		unseen += store_ids_url_unseen(ids, url);
 	}
 	ck_assert_int_gt(unseen, N - N / 100);
+	/* past its bound the filter turns itself off rather than grow on */
+	struct store_ids *big = store_ids_new();
+	store_ids_urls_from_empty(big);
+	ck_assert(store_ids_url_unseen(big, "https://b.example/never"));
+	for (int k = 0; k < 1500000; k++) {
+		snprintf(url, sizeof(url), "https://b.example/%d", k);
+		store_ids_saw_url(big, url);
+	}
+	ck_assert(!store_ids_url_unseen(big, "https://b.example/never"));
+	ck_assert(!store_ids_url_unseen(big, "https://b.example/7"));
+	store_ids_free(big);
 	/* forgetting the exact ids keeps the filter */
 	store_ids_forget(ids);
 	ck_assert(!store_ids_url_unseen(ids, "https://a.example/7"));

@@ -23,6 +23,12 @@ struct key_map {
 	size_t cap, n; /* cap a power of two, or 0 */
 };
 
+/* The filter's slots at most, 8 MiB: past 1.4 million URLs (two thirds of
+ * them) it is turned off and every URL looked up, as without it; at a
+ * million files the import's peak RSS was 130 MB with a filter that grew
+ * to 16 MiB, over the 128 MB it keeps to (docs/benchmarks.md). */
+#define URL_SLOTS_MAX ((size_t)1 << 21)
+
 struct url_set {
 	uint32_t *v; /* fingerprints, never 0; 0 is an empty slot */
 	size_t cap, n;
@@ -188,7 +194,11 @@ void store_ids_saw_url(struct store_ids *ids, const char *url)
 	struct url_set *u = &ids->urls;
 	if (!u->on)
 		return;
-	/* two thirds full at most: 4 bytes a URL, 2 million URLs in 16 MiB */
+	/* two thirds full at most: 4 bytes a URL */
+	if (3 * (u->n + 1) > 2 * u->cap && u->cap >= URL_SLOTS_MAX) {
+		store_ids_urls_off(ids);
+		return;
+	}
 	if (3 * (u->n + 1) > 2 * u->cap) {
 		struct url_set grown = { nd_xcalloc(u->cap ? 2 * u->cap : 4096, sizeof(uint32_t)),
 					 u->cap ? 2 * u->cap : 4096, u->n, true };

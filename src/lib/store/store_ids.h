@@ -8,6 +8,7 @@
  * that began on an empty database: a URL the filter has not seen is in no
  * row, so the file's article is new without a look-up; one it has seen
  * (or whose 32-bit fingerprint another URL shares) is looked up as before.
+ * Past 1.4 million URLs (8 MiB) the filter turns itself off.
  * Nothing here is ever the only word on a row: a miss asks SQLite.
  */
 #ifndef ND_STORE_IDS_H
