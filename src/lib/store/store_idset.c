@@ -33,7 +33,7 @@ void store_idset_add(struct store_idset *set, int64_t id)
 	set->bits[word] |= 1ull << ((uint64_t)id % 64);
 }
 
-static bool has(const struct store_idset *set, int64_t id)
+bool store_idset_has(const struct store_idset *set, int64_t id)
 {
 	size_t word = (size_t)id / 64;
 	return id >= 0 && word < set->n_words && (set->bits[word] >> ((uint64_t)id % 64) & 1);
@@ -60,7 +60,7 @@ static void in_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error(ctx, "nd_in_set: no set of ids bound", -1);
 		return;
 	}
-	sqlite3_result_int(ctx, has(set, sqlite3_value_int64(argv[1])));
+	sqlite3_result_int(ctx, store_idset_has(set, sqlite3_value_int64(argv[1])));
 }
 
 int store_register_in_set(sqlite3 *db)

@@ -241,6 +241,11 @@ int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out
  * statements of one search see one state of the database. */
 int store_read_begin(struct nd_store *s, struct nd_error *err);
 void store_read_end(struct nd_store *s);
+struct store_idset;
+/* The articles of the query's providers (store_search.c), for a set that
+ * tests rows against a provider filter. */
+int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
+			    struct store_idset *set, struct nd_error *err);
 /* store_search.c: the ranked page of o (its offset and limit) into page:
  * a common word's from its list, else by scoring every match. */
 int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
@@ -313,6 +318,16 @@ struct ranked_page {
  * phrase whose count was RANK_COUNT_IS_MATCHES (its rows are the matches). */
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
 		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err);
+
+/* Every row of a candidates statement (as store_rank_page reads them, with
+ * the phrases' row counts bound), scored and in page order. */
+struct scored_row {
+	int64_t id;
+	double score;
+	bool archived;
+};
+int store_score_all(struct nd_store *s, sqlite3_stmt *candidates, struct scored_row **out,
+		    size_t *n, struct nd_error *err);
 
 /* bm25 of a match of n_tokens tokens, positive (higher is better).  It only
  * falls as n_tokens grows, so rank_bm25(t, 0) bounds it for any length. */
@@ -392,6 +407,7 @@ struct store_idset {
 };
 void store_idset_add(struct store_idset *set, int64_t id);
 void store_idset_release(struct store_idset *set);
+bool store_idset_has(const struct store_idset *set, int64_t id);
 int store_idset_bind(sqlite3_stmt *st, const char *name, const struct store_idset *set);
 int store_register_in_set(sqlite3 *db);
 

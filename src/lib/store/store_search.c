@@ -269,8 +269,7 @@ void store_read_end(struct nd_store *s)
 	}
 }
 
-/* The articles of the query's providers, for ST_RANK_CANDIDATES. */
-static int provider_articles(struct nd_store *s, const struct nd_search_opts *o,
+int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
 			     struct store_idset *set, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_PROVIDER_ARTICLES, err);
@@ -297,7 +296,7 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	enum stmt_id which = candidates_statement(o->query);
 	struct store_idset providers = { 0 };
 	if (which == ST_RANK_CANDIDATES && o->query->n_providers &&
-	    (n = provider_articles(s, o, &providers, err)))
+	    (n = store_provider_articles(s, o, &providers, err)))
 		return n;
 	sqlite3_stmt *candidates = store_stmt(s, which, err);
 	if (!candidates) {

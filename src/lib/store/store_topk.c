@@ -253,39 +253,66 @@ static int idf_from_matches(struct nd_store *s, struct matches *w, struct nd_err
 	return ND_STORE_OK;
 }
 
-int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
-		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err)
+/* Reads the candidates and scores the best `want` of them (0: all), which
+ * are then w->rows[0..*scored) in page order. */
+static int rank_matches(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
+			uint64_t want_max, struct matches *w, size_t *scored, struct nd_error *err)
 {
-	struct matches w = { 0 };
 	int rc;
+	*scored = 0;
 	while ((rc = sqlite3_step(candidates)) == SQLITE_ROW) {
-		if (!matches_add(&w, candidates)) {
-			matches_release(&w);
+		if (!matches_add(w, candidates)) {
 			nd_error_set(err, 0, 0, "search failed: unexpected ranking data");
 			return ND_STORE_ERROR;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		matches_release(&w);
+	if (rc != SQLITE_DONE)
 		return store_fail(s, err, "search failed");
-	}
-	size_t want = w.n;
-	if (limit > 0 && (uint64_t)offset + (uint64_t)limit < w.n)
-		want = (size_t)(offset + limit);
+	size_t want = want_max > 0 && want_max < w->n ? (size_t)want_max : w->n;
 	bool blocks;
-	size_t scored = 0;
-	int status = by_matches && w.n ? idf_from_matches(s, &w, err) : ND_STORE_OK;
+	int status = by_matches && w->n ? idf_from_matches(s, w, err) : ND_STORE_OK;
 	if (!status)
 		status = store_blocks_state(s, &blocks, err);
 	if (!status)
-		status = blocks ? score_from_blocks(s, &w, want, &scored, err)
-				: score_by_bound(s, &w, want, &scored, err);
+		status = blocks ? score_from_blocks(s, w, want, scored, err)
+				: score_by_bound(s, w, want, scored, err);
+	return status;
+}
+
+int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
+		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err)
+{
+	struct matches w = { 0 };
+	size_t scored;
+	uint64_t want = limit > 0 ? (uint64_t)offset + (uint64_t)limit : 0;
+	int status = rank_matches(s, candidates, by_matches, want, &w, &scored, err);
 	if (status == ND_STORE_OK) {
 		nd_buf_addc(page->ids, '[');
-		for (size_t k = (size_t)offset; k < scored && k < want; k++)
+		/* score_by_bound may have scored more than the page */
+		for (size_t k = (size_t)offset; k < scored && (!want || k < want); k++)
 			nd_buf_addf(page->ids, "%s[%lld,%.17g]", k > (size_t)offset ? "," : "",
 				    (long long)w.rows[k].id, -w.rows[k].score);
 		nd_buf_addc(page->ids, ']');
+	}
+	matches_release(&w);
+	return status;
+}
+
+int store_score_all(struct nd_store *s, sqlite3_stmt *candidates, struct scored_row **out,
+		    size_t *n, struct nd_error *err)
+{
+	struct matches w = { 0 };
+	size_t scored;
+	int status = rank_matches(s, candidates, false, 0, &w, &scored, err);
+	*out = NULL;
+	*n = 0;
+	if (status == ND_STORE_OK) {
+		struct scored_row *v = nd_xmalloc((scored + 1) * sizeof(*v));
+		for (size_t k = 0; k < scored; k++)
+			v[k] = (struct scored_row){ w.rows[k].id, w.rows[k].score,
+						    w.rows[k].archived == 1 };
+		*out = v;
+		*n = scored;
 	}
 	matches_release(&w);
 	return status;
