@@ -393,7 +393,8 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 	if (by_set)
 		rc = store_provider_articles(s, o, &providers, err);
 	struct page_rows p = { .want = (size_t)(offset + o->limit), .bound = bound };
-	qsort(rows, n, sizeof(*rows), by_score);
+	if (n) /* rows is NULL when both lists are empty */
+		qsort(rows, n, sizeof(*rows), by_score);
 	p.rows = rows, p.n = n, p.passed = nd_xcalloc(n + 1, sizeof(bool));
 	/* filtered: the rows with both words are found only if the lists
 	 * alone (each row's score at least its word's) fill half the page,
@@ -407,7 +408,8 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 		rc = add_both(s, q.both, w, &rows, &n, &cap, err);
 	p.found = 0;
 	if (!rc && go) {
-		qsort(rows, n, sizeof(*rows), by_score);
+		if (n)
+			qsort(rows, n, sizeof(*rows), by_score);
 		free(p.passed);
 		p.rows = rows, p.n = n, p.passed = nd_xcalloc(n + 1, sizeof(bool));
 		rc = fill_page(s, o, set, &p, err);
