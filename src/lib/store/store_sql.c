@@ -485,6 +485,9 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_LIST_FILTER] =
 		"SELECT j.key FROM json_each(:ids) j JOIN articles a INDEXED BY articles_search_state"
 		" ON a.id = j.value WHERE a.is_archived = 1" PER_ROW_FILTERS,
+	/* the rows a search excludes, up to a number (store_lists.c) */
+	[ST_LIST_EXCLUDED] =
+		"SELECT rowid FROM articles_fts WHERE articles_fts MATCH :exclude LIMIT :limit",
 	/* the trigrams from a substring on (store_shorts.c reads while they start with it) */
 	[ST_TRIGRAM_TERMS] = "SELECT term FROM temp.newsdb_trigram_vocab WHERE term >= ?1",
 	[ST_TRIGRAM_COUNT] =
