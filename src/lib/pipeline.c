@@ -7,6 +7,14 @@
  * push that woke one for each file cost the writer a futex wake-up a file
  * (3% of its CPU).  A push wakes them once a quarter of the ring waits, and a
  * pop that would wait for an item nobody took wakes them at once.
+ *
+ * The writer is the import's critical path, so it touches the lock as
+ * little as it can: a pop takes every finished item from the head at once
+ * and hands the next ones out without the lock, a push signals after
+ * unlocking (a worker woken inside would only block on the mutex, and the
+ * unlock would have to wake it a second time: 9% of the writer's CPU at
+ * 20 000 files went to such wake-ups), and a worker broadcasts a finished
+ * item only while the writer waits for one.
  */
 #include "pipeline.h"
 
@@ -32,7 +40,11 @@ struct nd_pipeline {
 	int count;             /* items in the ring */
 	int claimed;           /* items from head on that a worker has taken or was given */
 	int wake_at;           /* unclaimed items a push wakes a worker for */
+	bool writer_waits;     /* a pop sleeps on `done` */
 	bool stop;
+	/* the writer's own: finished items taken out of the ring, popped first */
+	struct nd_prepared **taken;
+	int n_taken, next_taken;
 	pthread_t *threads;
 	int n_threads;
 };
@@ -161,7 +173,8 @@ static void *worker(void *arg)
 			pthread_mutex_lock(&p->lock);
 		}
 		item->done = true;
-		pthread_cond_broadcast(&p->done);
+		if (p->writer_waits)
+			pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -176,6 +189,7 @@ struct nd_pipeline *nd_pipeline_new(int jobs, int depth)
 	p->cap = depth > 0 ? depth : 1;
 	p->wake_at = p->cap / 4 > 1 ? p->cap / 4 : 1;
 	p->ring = nd_xcalloc((size_t)p->cap, sizeof(*p->ring));
+	p->taken = nd_xcalloc((size_t)p->cap, sizeof(*p->taken));
 	p->n_threads = jobs > 0 ? jobs : 1;
 	p->threads = nd_xcalloc((size_t)p->n_threads, sizeof(*p->threads));
 	for (int k = 0; k < p->n_threads; k++) {
@@ -200,29 +214,40 @@ void nd_pipeline_push(struct nd_pipeline *p, struct nd_prepared *item)
 	pthread_mutex_lock(&p->lock);
 	p->ring[(p->head + p->count) % p->cap] = item;
 	p->count++;
-	if (p->count - p->claimed >= p->wake_at)
-		pthread_cond_signal(&p->work);
+	bool wake = p->count - p->claimed >= p->wake_at;
 	pthread_mutex_unlock(&p->lock);
+	if (wake)
+		pthread_cond_signal(&p->work);
 }
 
 struct nd_prepared *nd_pipeline_pop(struct nd_pipeline *p)
 {
+	if (p->next_taken < p->n_taken)
+		return p->taken[p->next_taken++];
 	pthread_mutex_lock(&p->lock);
 	if (p->count == 0) {
 		pthread_mutex_unlock(&p->lock);
 		return NULL;
 	}
-	struct nd_prepared *item = p->ring[p->head];
-	if (!item->done && p->claimed < p->count)
+	struct nd_prepared *head = p->ring[p->head];
+	if (!head->done && p->claimed < p->count)
 		pthread_cond_broadcast(&p->work);
-	while (!item->done)
+	p->writer_waits = true;
+	while (!head->done)
 		pthread_cond_wait(&p->done, &p->lock);
-	p->ring[p->head] = NULL;
-	p->head = (p->head + 1) % p->cap;
-	p->count--;
-	p->claimed--;
+	p->writer_waits = false;
+	int n = 0;
+	while (p->count > 0 && p->ring[p->head]->done) {
+		p->taken[n++] = p->ring[p->head];
+		p->ring[p->head] = NULL;
+		p->head = (p->head + 1) % p->cap;
+		p->count--;
+		p->claimed--;
+	}
 	pthread_mutex_unlock(&p->lock);
-	return item;
+	p->n_taken = n;
+	p->next_taken = 1;
+	return p->taken[0];
 }
 
 void nd_pipeline_free(struct nd_pipeline *p)
@@ -235,6 +260,8 @@ void nd_pipeline_free(struct nd_pipeline *p)
 	pthread_mutex_unlock(&p->lock);
 	for (int k = 0; k < p->n_threads; k++)
 		pthread_join(p->threads[k], NULL);
+	while (p->next_taken < p->n_taken)
+		nd_prepared_free(p->taken[p->next_taken++]);
 	while (p->count) {
 		nd_prepared_free(p->ring[p->head]);
 		p->head = (p->head + 1) % p->cap;
@@ -244,6 +271,7 @@ void nd_pipeline_free(struct nd_pipeline *p)
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->lock);
 	free(p->ring);
+	free(p->taken);
 	free(p->threads);
 	free(p);
 }

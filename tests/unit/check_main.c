@@ -14,6 +14,7 @@ int main(void)
 	srunner_add_suite(sr, make_ids_suite());
 	srunner_add_suite(sr, make_escape_suite());
 	srunner_add_suite(sr, make_normalize_suite());
+	srunner_add_suite(sr, make_pipeline_suite());
 	srunner_add_suite(sr, make_query_suite());
 	srunner_add_suite(sr, make_rank_suite());
 	srunner_add_suite(sr, make_snippet_suite());

@@ -13,6 +13,7 @@ Suite *make_frontmatter_suite(void);
 Suite *make_hash_suite(void);
 Suite *make_ids_suite(void);
 Suite *make_normalize_suite(void);
+Suite *make_pipeline_suite(void);
 Suite *make_query_suite(void);
 Suite *make_rank_suite(void);
 Suite *make_snippet_suite(void);
