@@ -23,8 +23,9 @@
 /* a bulk import commits less often: each commit writes the word index's
  * new rows as a segment that later ones are merged with */
 #define BULK_BATCH_FILES 10000
-/* files in flight per worker: enough to keep workers busy while the
- * writer commits, few enough to bound memory */
+/* ring slots per worker (up to twice as many files in flight, see
+ * nd_pipeline_new): enough to keep workers busy while the writer commits,
+ * few enough to bound memory */
 #define PIPELINE_DEPTH_PER_JOB 16
 #define BATCH_NS (2LL * 1000000000LL)
 #define BULK_BATCH_NS (10LL * 1000000000LL)

@@ -54,11 +54,12 @@ void nd_prepared_free(struct nd_prepared *item); /* accepts NULL */
 
 struct nd_pipeline;
 
-/* Starts `jobs` worker threads (at least 1) with room for `depth` files in
- * flight. */
+/* Starts `jobs` worker threads (at least 1) with a ring of `depth` files.
+ * A pop takes every finished file at the ring's head out at once and hands
+ * them out one by one, so up to twice `depth` files are in flight. */
 struct nd_pipeline *nd_pipeline_new(int jobs, int depth);
 
-/* True when no more files can be pushed before one is popped. */
+/* True when the ring has no room before a pop takes files out of it. */
 bool nd_pipeline_full(const struct nd_pipeline *p);
 
 /* Queues an item (which must have room: see nd_pipeline_full). */
