@@ -147,7 +147,7 @@ int store_tokenize_spans(struct store_tokenizer *t, const char *text, int len, s
 int store_collect_token(void *ctx, const char *token, int len);
 
 /* Registers the FTS5 functions of store_rank.c: nd_rank() and
- * nd_rank_terms(), the ranking the search statements use, and
+ * nd_rank_collect(), the ranking the search statements use, and
  * nd_term_freq() and nd_row_length(), what the ranking tables record. */
 int store_register_rank(sqlite3 *db);
 
@@ -229,9 +229,9 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 
 /* store_lists.c: each phrase of a match expression as query.c writes it,
  * in order, as a double: its row count when it is one common word (from
- * _newsdb_terms), else -1; for nd_rank_terms, which ignores it unless it
+ * _newsdb_terms), else -1; for nd_rank_collect, which ignores it unless it
  * has one entry per phrase.  RANK_COUNT_IS_MATCHES instead: the caller
- * counts the phrase's rows itself (store_rank_page), and nd_rank_terms
+ * counts the phrase's rows itself (store_rank_page), and nd_rank_collect
  * gives it an idf of 0. */
 #define RANK_COUNT_IS_MATCHES (-2.0)
 int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out,
@@ -300,9 +300,16 @@ struct rank_terms {
 	const double *idf, *freq;
 };
 
-/* Reads the blob nd_rank_terms() returns (pointing into it); false if it is
- * not one. */
-bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out);
+/* Where nd_rank_collect() (store_rank.c) hands each match of a candidates
+ * statement as the statement's own loop meets it: its id, what its score
+ * is made of (valid during the call) and whether it is archived (-1: the
+ * statement did not read it).  add returns false on data it cannot take,
+ * which fails the statement.  Bound to :sink as a pointer of RANK_SINK_TYPE. */
+struct rank_sink {
+	bool (*add)(void *ctx, int64_t id, const struct rank_terms *t, int archived);
+	void *ctx;
+};
+#define RANK_SINK_TYPE "nd_rank_sink"
 
 struct nd_buf;
 
@@ -312,9 +319,9 @@ struct ranked_page {
 	struct nd_buf *ids;
 };
 
-/* Ranks the rows of a candidates statement (id, nd_rank_terms blob,
- * is_archived or NULL; store_sql.c) and fills `page` with hits offset to
- * offset + limit (limit <= 0: all).  by_matches: the expression is one
+/* Ranks the matches of a candidates statement (each row empty, its match
+ * handed to :sink by nd_rank_collect(); store_sql.c) and fills `page` with
+ * hits offset to offset + limit (limit <= 0: all).  by_matches: the expression is one
  * phrase whose count was RANK_COUNT_IS_MATCHES (its rows are the matches). */
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
 		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err);

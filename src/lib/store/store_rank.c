@@ -1,7 +1,7 @@
 /*
  * store_rank.c: bm25 as newsdb ranks with it, as FTS5 auxiliary functions:
- * nd_rank() (a match's score), nd_rank_terms() (what its score is made of,
- * for store_topk.c), and for the ranking tables (store_terms.c)
+ * nd_rank() (a match's score), nd_rank_collect() (what its score is made
+ * of, handed to store_topk.c), and for the ranking tables (store_terms.c)
  * nd_term_freq() (a row's weighted count of the query's one phrase) and
  * nd_row_length() (its length in tokens).
  *
@@ -19,9 +19,9 @@
 
 #include "buf.h"
 
-/* What a query's ranking needs once, kept as FTS5 auxiliary data, laid out
- * as nd_rank_terms() returns it: [n_phrases, avg_tokens, idf[n], freq[n]],
- * the freq part rewritten for each row. */
+/* What a query's ranking needs once, kept as FTS5 auxiliary data:
+ * [n_phrases, avg_tokens, idf[n], freq[n]], the freq part rewritten for
+ * each row. */
 struct rank_query {
 	int n_phrases;
 	double *terms;
@@ -148,20 +148,31 @@ static void nd_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	sqlite3_result_double(ctx, -rank_bm25(&t, (double)n_tokens));
 }
 
-/* nd_rank_terms(fts, weights..., counts): the match's struct rank_terms as a blob
- * (rank_terms_read), without its length: reading that is a B-tree lookup
- * per row, which store_topk.c makes only for the rows that need it. */
-static void nd_rank_terms(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-			  int n_weights, sqlite3_value **weights)
+/* nd_rank_collect(fts, sink, archived, weights..., counts): hands the
+ * match's struct rank_terms, without its length (reading that is a B-tree
+ * lookup per row, which store_topk.c makes only for the rows that need it),
+ * to the struct rank_sink bound as `sink`.  Called in the statement's own
+ * loop, with no result row per match: a blob copied out and read back for
+ * each one cost more than scoring it. */
+static void nd_rank_collect(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+			    int n_args, sqlite3_value **args)
 {
+	struct rank_sink *sink = n_args >= 2 ? sqlite3_value_pointer(args[0], RANK_SINK_TYPE) : NULL;
+	if (!sink) {
+		sqlite3_result_error(ctx, "nd_rank_collect: no sink bound", -1);
+		return;
+	}
 	struct rank_query *q;
-	int rc = row_terms(api, fts, n_weights, weights, &q);
+	int rc = row_terms(api, fts, n_args - 2, args + 2, &q);
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	sqlite3_result_blob(ctx, q->terms, (int)(sizeof(double) * (2 + 2 * (size_t)q->n_phrases)),
-			    SQLITE_TRANSIENT);
+	int archived = sqlite3_value_type(args[1]) == SQLITE_NULL ? -1
+								 : sqlite3_value_int(args[1]) != 0;
+	struct rank_terms t = terms_of(q);
+	if (!sink->add(sink->ctx, api->xRowid(fts), &t, archived))
+		sqlite3_result_error(ctx, "nd_rank_collect: unexpected ranking data", -1);
 }
 
 /* nd_term_freq(fts, weights...): the row's weighted count of the first
@@ -197,19 +208,6 @@ static void nd_row_length(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 		sqlite3_result_int(ctx, n_tokens);
 }
 
-bool rank_terms_read(const void *blob, int bytes, struct rank_terms *out)
-{
-	const double *d = blob;
-	if (!d || bytes < (int)(2 * sizeof(double)))
-		return false;
-	int n = (int)d[0];
-	if (n < 0 || (size_t)bytes != sizeof(double) * (2 + 2 * (size_t)n))
-		return false;
-	*out = (struct rank_terms){ .n_phrases = n, .avg_tokens = d[1], .idf = d + 2,
-				    .freq = d + 2 + n };
-	return true;
-}
-
 int store_register_rank(sqlite3 *db)
 {
 	fts5_api *api = store_fts5_api(db);
@@ -217,7 +215,7 @@ int store_register_rank(sqlite3 *db)
 		return SQLITE_ERROR;
 	int rc = api->xCreateFunction(api, "nd_rank", NULL, nd_rank, NULL);
 	if (rc == SQLITE_OK)
-		rc = api->xCreateFunction(api, "nd_rank_terms", NULL, nd_rank_terms, NULL);
+		rc = api->xCreateFunction(api, "nd_rank_collect", NULL, nd_rank_collect, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, "nd_term_freq", NULL, nd_term_freq, NULL);
 	if (rc == SQLITE_OK)

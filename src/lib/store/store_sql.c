@@ -145,10 +145,14 @@
 	outer_order
 
 /* Ranked by scoring every match (store_topk.c; a common word has a list
- * instead, store_lists.c): each candidate with what its score is made of;
- * the row is read only when a filter needs it, and then from the narrow
- * index articles_search_state (schema/001_init.sql). */
-#define RANK_TERMS "nd_rank_terms(articles_fts, " RANK_WEIGHTS_SQL ", :counts)"
+ * instead, store_lists.c): what each candidate's score is made of, handed
+ * to :sink (store_rank.c) as the statement meets it, in an empty row (an
+ * auxiliary function cannot be an aggregate's argument, and in WHERE it
+ * might run before the filters); the article's row is read only when a
+ * filter needs it, and then from the narrow index articles_search_state
+ * (schema/001_init.sql). */
+#define RANK_COLLECT(archived) \
+	"nd_rank_collect(articles_fts, :sink, " archived ", " RANK_WEIGHTS_SQL ", :counts)"
 /* the page store_topk.c chose, [[id, rank], ...]: materialized, or a pass
  * over the matches would parse the JSON again for each */
 #define CHOSEN_PAGE \
@@ -325,13 +329,13 @@ const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO related_links (article_id, position, related_article_id) VALUES (?1, ?2, ?3)",
 
 	[ST_RANK_CANDIDATES] =
-		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
+		"SELECT " RANK_COLLECT("NULL") " FROM articles_fts"
 		" WHERE articles_fts MATCH :match"
 		/* the provider's articles as a set built once (store_idset.c) */
 		" AND (:providers IS NULL OR nd_in_set(:provider_ids, articles_fts.rowid))"
 		SET_FILTERS("+articles_fts.rowid"),
 	[ST_RANK_CANDIDATES_FILTERED] =
-		"SELECT a.id, " RANK_TERMS ", a.is_archived"
+		"SELECT " RANK_COLLECT("a.is_archived")
 		" FROM articles_fts JOIN articles a INDEXED BY articles_search_state"
 		" ON a.id = articles_fts.rowid"
 		" WHERE articles_fts MATCH :match" SEARCH_FILTERS,
@@ -493,8 +497,7 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_TRIGRAM_COUNT] =
 		"SELECT count(*) FROM (SELECT 1 FROM articles_trigram WHERE articles_trigram MATCH ?1 LIMIT ?2)",
 	[ST_RANK_CANDIDATES_PLAIN] =
-		"SELECT articles_fts.rowid, " RANK_TERMS ", NULL FROM articles_fts"
-		" WHERE articles_fts MATCH :match",
+		"SELECT " RANK_COLLECT("NULL") " FROM articles_fts WHERE articles_fts MATCH :match",
 	[ST_LIST_PUT] =
 		"INSERT OR REPLACE INTO _newsdb_rank_lists (term_id, article, freq, length)"
 		" VALUES (?1, ?2, ?3, ?4)",

@@ -23,7 +23,7 @@
 
 struct candidate {
 	int64_t id;
-	double bound, score; /* score: once scored (score_candidate) */
+	double bound, score; /* bound: score_by_bound's; score: once scored */
 	int archived;     /* 1, 0, or -1 until read */
 	size_t freq;      /* index of its phrase counts in struct matches.freqs */
 };
@@ -35,6 +35,7 @@ struct matches {
 	double avg_tokens;
 	double *idf;      /* the query's, from the first row */
 	double *freqs;    /* n_phrases per row */
+	bool bad;         /* a match whose data did not fit the others' */
 };
 
 static void matches_release(struct matches *w)
@@ -50,18 +51,18 @@ static struct rank_terms terms_of(const struct matches *w, const struct candidat
 				    .idf = w->idf, .freq = w->freqs + c->freq };
 }
 
-/* Appends one candidate row (id, nd_rank_terms blob, is_archived or NULL). */
-static bool matches_add(struct matches *w, sqlite3_stmt *st)
+/* Appends one candidate (a struct rank_sink's add: id, what its score is
+ * made of, archived or -1). */
+static bool matches_add(void *ctx, int64_t id, const struct rank_terms *t, int archived)
 {
-	struct rank_terms t;
-	if (!rank_terms_read(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1), &t))
-		return false;
+	struct matches *w = ctx;
 	if (w->n == 0) {
-		w->n_phrases = t.n_phrases;
-		w->avg_tokens = t.avg_tokens;
-		w->idf = nd_xcalloc((size_t)t.n_phrases + 1, sizeof(double));
-		memcpy(w->idf, t.idf, sizeof(double) * (size_t)t.n_phrases);
-	} else if (t.n_phrases != w->n_phrases) {
+		w->n_phrases = t->n_phrases;
+		w->avg_tokens = t->avg_tokens;
+		w->idf = nd_xcalloc((size_t)t->n_phrases + 1, sizeof(double));
+		memcpy(w->idf, t->idf, sizeof(double) * (size_t)t->n_phrases);
+	} else if (t->n_phrases != w->n_phrases) {
+		w->bad = true;
 		return false;
 	}
 	if (w->n == w->cap) {
@@ -70,12 +71,10 @@ static bool matches_add(struct matches *w, sqlite3_stmt *st)
 		w->freqs = nd_xrealloc(w->freqs, (w->cap * (size_t)w->n_phrases + 1) * sizeof(double));
 	}
 	struct candidate *c = &w->rows[w->n];
-	c->id = sqlite3_column_int64(st, 0);
-	c->archived = store_column_flag(st, 2);
+	c->id = id;
+	c->archived = archived;
 	c->freq = w->n * (size_t)w->n_phrases;
-	memcpy(w->freqs + c->freq, t.freq, sizeof(double) * (size_t)t.n_phrases);
-	struct rank_terms mine = terms_of(w, c);
-	c->bound = rank_bm25(&mine, 0.0);
+	memcpy(w->freqs + c->freq, t->freq, sizeof(double) * (size_t)t->n_phrases);
 	w->n++;
 	return true;
 }
@@ -214,6 +213,10 @@ static int score_from_blocks(struct nd_store *s, struct matches *w, size_t want,
 static int score_by_bound(struct nd_store *s, struct matches *w, size_t want, size_t *n_scored,
 			  struct nd_error *err)
 {
+	for (size_t k = 0; k < w->n; k++) {
+		struct rank_terms t = terms_of(w, &w->rows[k]);
+		w->rows[k].bound = rank_bm25(&t, 0.0);
+	}
 	if (w->n)
 		qsort(w->rows, w->n, sizeof(*w->rows), by_bound);
 	struct floor_heap best = { nd_xcalloc(want + 1, sizeof(double)), 0, want };
@@ -237,7 +240,7 @@ static int score_by_bound(struct nd_store *s, struct matches *w, size_t want, si
 }
 
 /* The idf of the one phrase from the number of its rows, the matches, as
- * FTS5 would count them (its total of rows, at least 1); the bounds again. */
+ * FTS5 would count them (its total of rows, at least 1). */
 static int idf_from_matches(struct nd_store *s, struct matches *w, struct nd_error *err)
 {
 	int64_t n_rows;
@@ -246,10 +249,6 @@ static int idf_from_matches(struct nd_store *s, struct matches *w, struct nd_err
 	if (rc || w->n_phrases != 1)
 		return rc;
 	w->idf[0] = rank_idf(n_rows < 1 ? 1 : n_rows, (int64_t)w->n);
-	for (size_t k = 0; k < w->n; k++) {
-		struct rank_terms t = terms_of(w, &w->rows[k]);
-		w->rows[k].bound = rank_bm25(&t, 0.0);
-	}
 	return ND_STORE_OK;
 }
 
@@ -258,16 +257,23 @@ static int idf_from_matches(struct nd_store *s, struct matches *w, struct nd_err
 static int rank_matches(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
 			uint64_t want_max, struct matches *w, size_t *scored, struct nd_error *err)
 {
-	int rc;
 	*scored = 0;
-	while ((rc = sqlite3_step(candidates)) == SQLITE_ROW) {
-		if (!matches_add(w, candidates)) {
-			nd_error_set(err, 0, 0, "search failed: unexpected ranking data");
-			return ND_STORE_ERROR;
-		}
+	struct rank_sink sink = { matches_add, w };
+	int at = sqlite3_bind_parameter_index(candidates, ":sink");
+	sqlite3_bind_pointer(candidates, at, &sink, RANK_SINK_TYPE, NULL);
+	int rc;
+	while ((rc = sqlite3_step(candidates)) == SQLITE_ROW)
+		;
+	int failed = rc != SQLITE_DONE && !w->bad ? store_fail(s, err, "search failed") : 0;
+	/* the sink goes with this call */
+	sqlite3_reset(candidates);
+	sqlite3_bind_null(candidates, at);
+	if (w->bad) {
+		nd_error_set(err, 0, 0, "search failed: unexpected ranking data");
+		return ND_STORE_ERROR;
 	}
-	if (rc != SQLITE_DONE)
-		return store_fail(s, err, "search failed");
+	if (failed)
+		return failed;
 	size_t want = want_max > 0 && want_max < w->n ? (size_t)want_max : w->n;
 	bool blocks;
 	int status = by_matches && w->n ? idf_from_matches(s, w, err) : ND_STORE_OK;
