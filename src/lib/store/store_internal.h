@@ -38,7 +38,7 @@ enum stmt_id {
 	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
 	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
 	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_EXCLUDED, ST_TRIGRAM_TERMS, ST_TRIGRAM_COUNT, ST_CHECK_TRIGRAM_TEXT,
-	ST_RANK_CANDIDATES_PLAIN, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
+	ST_RANK_CANDIDATES_PLAIN, ST_RANK_CANDIDATES_SETS, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
 	/* the feed's change log (store_feed.c) */
@@ -223,8 +223,11 @@ int store_meta_real(struct nd_store *s, const char *key, double *out, struct nd_
 
 /* store_lists.c: the page of a ranked search for one word with a list:
  * 1 with page filled, 0 when the list cannot decide it (the search then
- * scores every match), or a negative status. */
-int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+ * scores every match), or a negative status.  sets: the query's filter
+ * sets (store_filter_sets.c), asked only when complete. */
+struct store_filter_sets;
+int store_list_page(struct nd_store *s, const struct nd_search_opts *o,
+		    const struct store_filter_sets *sets, struct ranked_page *page,
 		    struct nd_error *err);
 
 /* store_lists.c: each phrase of a match expression as query.c writes it,
@@ -241,11 +244,6 @@ int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out
  * statements of one search see one state of the database. */
 int store_read_begin(struct nd_store *s, struct nd_error *err);
 void store_read_end(struct nd_store *s);
-struct store_idset;
-/* The articles of the query's providers (store_search.c), for a set that
- * tests rows against a provider filter. */
-int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
-			    struct store_idset *set, struct nd_error *err);
 /* store_search.c: the ranked page of o (its offset and limit) into page:
  * a common word's from its list, else by scoring every match. */
 int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
@@ -321,8 +319,9 @@ struct ranked_page {
 
 /* Ranks the matches of a candidates statement (each row empty, its match
  * handed to :sink by nd_rank_collect(); store_sql.c) and fills `page` with
- * hits offset to offset + limit (limit <= 0: all).  by_matches: the expression is one
- * phrase whose count was RANK_COUNT_IS_MATCHES (its rows are the matches). */
+ * hits offset to offset + limit (limit <= 0: all).  by_matches: the
+ * expression is one phrase whose count was RANK_COUNT_IS_MATCHES (its rows
+ * are the matches). */
 int store_rank_page(struct nd_store *s, sqlite3_stmt *candidates, bool by_matches,
 		    int64_t offset, int64_t limit, struct ranked_page *page, struct nd_error *err);
 
@@ -417,6 +416,24 @@ void store_idset_release(struct store_idset *set);
 bool store_idset_has(const struct store_idset *set, int64_t id);
 int store_idset_bind(sqlite3_stmt *st, const char *name, const struct store_idset *set);
 int store_register_in_set(sqlite3 *db);
+
+/* store_filter_sets.c: a ranked search's filters as sets of ids, read once:
+ * the articles of its providers whenever it has some (for nd_in_set too),
+ * and the rows its exclusion matches when they are few enough.  complete:
+ * providers and exclusion are all of the query's filters and both are
+ * sets, and then a row passes them exactly when store_filter_sets_pass
+ * says so (not to be asked otherwise). */
+struct store_filter_sets {
+	struct store_idset providers, excluded;
+	bool by_provider, by_exclusion, complete;
+};
+int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
+			  struct store_filter_sets *f, struct nd_error *err);
+bool store_filter_sets_pass(const struct store_filter_sets *f, int64_t id);
+void store_filter_sets_release(struct store_filter_sets *f);
+/* The articles of the query's providers into set. */
+int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
+			    struct store_idset *set, struct nd_error *err);
 
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];

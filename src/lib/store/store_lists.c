@@ -16,8 +16,7 @@
  * score above the bound, no unlisted row can enter it.  When the filters
  * leave too few, the search scores every match instead (store_topk.c).
  * Filters of providers and excluded words alone are sets of ids read once
- * (an excluded word adds 0.0 to bm25, so the listed scores stand); others
- * are asked of each listed row in SQL.
+ * (store_filter_sets.c); others are asked of each listed row in SQL.
  *
  * a OR b scores a row that holds one of the words as that word alone
  * scores it, and a row that holds both as the sum.  The rows with both are
@@ -240,99 +239,17 @@ static int add_both(struct nd_store *s, const char *both, const struct word_list
 	return ND_STORE_OK;
 }
 
-/* The filters as sets of ids, when they are providers and excluded words
- * alone: the providers' articles, and the rows the exclusion matches. */
-struct row_sets {
-	struct store_idset providers, excluded;
-	bool by_provider, by_exclusion;
-};
-
-static void row_sets_release(struct row_sets *r)
-{
-	store_idset_release(&r->providers);
-	store_idset_release(&r->excluded);
-}
-
-/* The most rows of an exclusion read into a set.  Reading one costs about
- * 650 instructions, where testing one listed row against the exclusion in
- * SQL (an FTS5 cursor opened on the expression for that row) cost 230 000
- * at 100k, and a page's first chunk tests 64 rows: 15 million, the cost of
- * reading 23 000. */
-#define EXCLUDED_MAX 20000
-
-/* The rows that match the query's exclusion into r->excluded, if there are
- * at most EXCLUDED_MAX (*fits); the words' row counts say first when they
- * alone are more. */
-static int excluded_rows(struct nd_store *s, const char *exclude, struct row_sets *r, bool *fits,
-			 struct nd_error *err)
-{
-	*fits = false;
-	struct nd_buf counts = ND_BUF_INIT;
-	int rc = store_known_counts(s, exclude, &counts, err);
-	double sum = 0;
-	for (size_t k = 0; k + sizeof(double) <= counts.len; k += sizeof(double)) {
-		double c;
-		memcpy(&c, counts.data + k, sizeof(c));
-		sum += c > 0 ? c : 0;
-	}
-	nd_buf_release(&counts);
-	if (rc || sum > EXCLUDED_MAX)
-		return rc;
-	sqlite3_stmt *st = store_stmt(s, ST_LIST_EXCLUDED, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":exclude"), exclude, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), EXCLUDED_MAX + 1);
-	int64_t n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n <= EXCLUDED_MAX)
-		store_idset_add(&r->excluded, sqlite3_column_int64(st, 0));
-	rc = rc == SQLITE_ROW ? SQLITE_DONE : rc; /* past the most: not used */
-	rc = store_finish(s, st, rc, err, "search failed");
-	sqlite3_clear_bindings(st);
-	*fits = !rc && n <= EXCLUDED_MAX;
-	if (!*fits)
-		store_idset_release(&r->excluded);
-	return rc;
-}
-
-/* The sets for the query's filters, if they are providers and excluded
- * words alone and the exclusion is small enough (*used); otherwise each
- * listed row is asked of the filters in SQL. */
-static int row_sets_get(struct nd_store *s, const struct nd_search_opts *o, struct row_sets *r,
-			bool *used, struct nd_error *err)
-{
-	const struct nd_query *q = o->query;
-	*r = (struct row_sets){ .by_provider = q->n_providers > 0, .by_exclusion = q->exclude != NULL };
-	*used = (r->by_provider || r->by_exclusion) && !q->n_topics && !q->n_substrings &&
-		!q->since[0] && !q->until[0];
-	int rc = ND_STORE_OK;
-	if (*used && r->by_exclusion)
-		rc = excluded_rows(s, q->exclude, r, used, err);
-	if (!rc && *used && r->by_provider)
-		rc = store_provider_articles(s, o, &r->providers, err);
-	if (rc || !*used) {
-		row_sets_release(r);
-		*used = false;
-	}
-	return rc;
-}
-
 /* Which of rows[from..to) pass the query's filters: passed[k] set for
  * those.  The filters are the search's own, row by row, or the sets when
  * there are; without any filter, every listed row passes (each is
  * archived). */
 static int filter_rows(struct nd_store *s, const struct nd_search_opts *o,
-		       const struct row_sets *sets, const struct listed *rows, size_t from,
+		       const struct store_filter_sets *sets, const struct listed *rows, size_t from,
 		       size_t to, bool *passed, struct nd_error *err)
 {
 	if (!store_query_has_filters(o->query) || sets) {
-		for (size_t k = from; k < to; k++) {
-			int64_t id = rows[k].article;
-			passed[k] = !sets ||
-				    ((!sets->by_provider || store_idset_has(&sets->providers, id)) &&
-				     !(sets->by_exclusion && store_idset_has(&sets->excluded, id)));
-		}
+		for (size_t k = from; k < to; k++)
+			passed[k] = !sets || store_filter_sets_pass(sets, rows[k].article);
 		return ND_STORE_OK;
 	}
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_FILTER, err);
@@ -367,7 +284,7 @@ struct page_rows {
 };
 
 static int fill_page(struct nd_store *s, const struct nd_search_opts *o,
-		     const struct row_sets *sets, struct page_rows *p, struct nd_error *err)
+		     const struct store_filter_sets *sets, struct page_rows *p, struct nd_error *err)
 {
 	const struct listed *rows = p->rows;
 	size_t done = 0, chunk = FIRST_CHUNK;
@@ -428,7 +345,8 @@ int store_known_counts(struct nd_store *s, const char *match, struct nd_buf *out
 	return rc;
 }
 
-int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+int store_list_page(struct nd_store *s, const struct nd_search_opts *o,
+		    const struct store_filter_sets *sets, struct ranked_page *page,
 		    struct nd_error *err)
 {
 	int64_t offset = o->offset > 0 ? o->offset : 0;
@@ -471,9 +389,6 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 		return rc;
 	}
 	bound *= 1 + 1e-9; /* rounding: ties at the bound go to the full ranking */
-	struct row_sets sets;
-	bool by_set;
-	rc = row_sets_get(s, o, &sets, &by_set, err);
 	const struct nd_query *qq = o->query;
 	struct page_rows p = { .want = (size_t)(offset + o->limit), .bound = bound };
 	if (n) /* rows is NULL when both lists are empty */
@@ -483,7 +398,7 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 	 * alone (each row's score at least its word's) fill half the page,
 	 * since a filter that leaves too few sends the search to the full
 	 * ranking, and finding them costs as much as the lists */
-	const struct row_sets *set = by_set ? &sets : NULL;
+	const struct store_filter_sets *set = sets && sets->complete ? sets : NULL;
 	bool go = true;
 	if (!rc && q.both && store_query_has_filters(qq) && !(rc = fill_page(s, o, set, &p, err)))
 		go = p.found >= (p.want + 1) / 2;
@@ -513,7 +428,6 @@ int store_list_page(struct nd_store *s, const struct nd_search_opts *o, struct r
 		nd_buf_addc(page->ids, ']');
 		status = 1;
 	}
-	row_sets_release(&sets);
 	free(p.passed);
 	free(rows);
 	return status;

@@ -269,43 +269,33 @@ void store_read_end(struct nd_store *s)
 	}
 }
 
-int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
-			     struct store_idset *set, struct nd_error *err)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_PROVIDER_ARTICLES, err);
-	if (!st)
-		return ND_STORE_ERROR;
-	store_bind_query(s, st, o);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_idset_add(set, sqlite3_column_int64(st, 0));
-	rc = store_finish(s, st, rc, err, "search failed");
-	if (rc)
-		store_idset_release(set);
-	return rc;
-}
-
 int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
 		     struct nd_error *err)
 {
+	/* the filters that are sets, read once for the list and the full
+	 * ranking alike */
+	struct store_filter_sets sets;
+	int n = store_filter_sets_get(s, o, &sets, err);
+	if (n)
+		return n;
 	/* a common word from its list; the rest by scoring every match, with
 	 * the row counts of the common words among them already known */
-	int n = store_list_page(s, o, page, err);
-	if (n != 0)
+	if ((n = store_list_page(s, o, &sets, page, err)) != 0) {
+		store_filter_sets_release(&sets);
 		return n == 1 ? ND_STORE_OK : n;
-	enum stmt_id which = candidates_statement(o->query);
-	struct store_idset providers = { 0 };
-	if (which == ST_RANK_CANDIDATES && o->query->n_providers &&
-	    (n = store_provider_articles(s, o, &providers, err)))
-		return n;
+	}
+	/* filters that are all sets need no other SQL */
+	enum stmt_id which = sets.complete ? ST_RANK_CANDIDATES_SETS : candidates_statement(o->query);
 	sqlite3_stmt *candidates = store_stmt(s, which, err);
 	if (!candidates) {
-		store_idset_release(&providers);
+		store_filter_sets_release(&sets);
 		return ND_STORE_ERROR;
 	}
 	store_bind_query(s, candidates, o);
-	if (which == ST_RANK_CANDIDATES)
-		store_idset_bind(candidates, ":provider_ids", &providers);
+	if (sets.by_provider && which != ST_RANK_CANDIDATES_FILTERED)
+		store_idset_bind(candidates, ":provider_ids", &sets.providers);
+	if (which == ST_RANK_CANDIDATES_SETS && sets.by_exclusion)
+		store_idset_bind(candidates, ":excluded_ids", &sets.excluded);
 	struct nd_buf counts = ND_BUF_INIT;
 	/* one phrase (a phrase, a prefix, a rare word) and no filter: its rows
 	 * are the matches, counted as they are ranked, not in a pass of their
@@ -329,7 +319,7 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	nd_buf_release(&counts);
 	sqlite3_reset(candidates);
 	sqlite3_clear_bindings(candidates); /* the set goes now */
-	store_idset_release(&providers);
+	store_filter_sets_release(&sets);
 	return n;
 }
 

@@ -498,6 +498,13 @@ const char *const store_sql[ST_COUNT] = {
 		"SELECT count(*) FROM (SELECT 1 FROM articles_trigram WHERE articles_trigram MATCH ?1 LIMIT ?2)",
 	[ST_RANK_CANDIDATES_PLAIN] =
 		"SELECT " RANK_COLLECT("NULL") " FROM articles_fts WHERE articles_fts MATCH :match",
+	/* filters that are all sets of ids (store_filter_sets.c), each a bit
+	 * tested as the match comes (a bound set reads as NULL in SQL: the
+	 * filter's own parameter says whether it is there) */
+	[ST_RANK_CANDIDATES_SETS] =
+		"SELECT " RANK_COLLECT("NULL") " FROM articles_fts WHERE articles_fts MATCH :match"
+		" AND (:providers IS NULL OR nd_in_set(:provider_ids, articles_fts.rowid))"
+		" AND (:exclude IS NULL OR NOT nd_in_set(:excluded_ids, articles_fts.rowid))",
 	[ST_LIST_PUT] =
 		"INSERT OR REPLACE INTO _newsdb_rank_lists (term_id, article, freq, length)"
 		" VALUES (?1, ?2, ?3, ?4)",
