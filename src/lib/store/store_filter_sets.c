@@ -1,6 +1,6 @@
 /*
- * store_filter_sets.c: a ranked search's provider and exclusion filters as
- * sets of article ids, read once per search and tested in a few
+ * store_filter_sets.c: a ranked search's provider, date and exclusion
+ * filters as sets of article ids, read once per search and tested in a few
  * instructions a row, both by a common word's list (store_lists.c) and by
  * the ranking of every match (store_topk.c, through nd_rank_collect).
  *
@@ -13,12 +13,15 @@
 
 #include "buf.h"
 
-/* The most rows of an exclusion read into a set.  Reading one costs about
- * 650 instructions, where testing one listed row against the exclusion in
- * SQL (an FTS5 cursor opened on the expression for that row) cost 230 000
- * at 100k, and a page's first chunk tests 64 rows: 15 million, the cost of
- * reading 23 000. */
-#define EXCLUDED_MAX 20000
+/* The most rows of an exclusion, or of a date range, read into a set.
+ * Reading an excluded row costs about 650 instructions, where testing one
+ * listed row against the exclusion in SQL (an FTS5 cursor opened on the
+ * expression for that row) cost 230 000 at 100k, and a page's first chunk
+ * tests 64 rows: 15 million, the cost of reading 23 000.  A date range is
+ * read in the order of articles_by_date, a few pages for thousands of
+ * rows, where asking each listed or matching row for its date is a look-up
+ * at a random place of articles_search_state. */
+#define SET_MAX 20000
 
 int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
 			    struct store_idset *set, struct nd_error *err)
@@ -34,6 +37,56 @@ int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
 	if (rc)
 		store_idset_release(set);
 	return rc;
+}
+
+/* The ids a statement gives (its :limit set here) into *set, if there are
+ * at most SET_MAX (*fits; else the set is left empty). */
+static int read_capped(struct nd_store *s, sqlite3_stmt *st, struct store_idset *set, bool *fits,
+		       struct nd_error *err)
+{
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), SET_MAX + 1);
+	int64_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n <= SET_MAX)
+		store_idset_add(set, sqlite3_column_int64(st, 0));
+	rc = rc == SQLITE_ROW ? SQLITE_DONE : rc; /* past the most: not used */
+	rc = store_finish(s, st, rc, err, "search failed");
+	sqlite3_clear_bindings(st);
+	*fits = !rc && n <= SET_MAX;
+	if (!*fits)
+		store_idset_release(set);
+	return rc;
+}
+
+/* The articles dated within the query's since: and until: into f->dated,
+ * if there are at most SET_MAX (*fits).  Reading a row costs about 850
+ * instructions, so a range is read only when its share of the archive's
+ * span of dates, times the number of rows, says it holds at most a quarter
+ * of that (a guess that only chooses the way: a range past the most is not
+ * used). */
+static int dated_rows(struct nd_store *s, const struct nd_search_opts *o,
+		      struct store_filter_sets *f, bool *fits, struct nd_error *err)
+{
+	*fits = false;
+	int64_t n_rows;
+	double avgdl;
+	int rc = store_index_totals(s, &n_rows, &avgdl, err);
+	sqlite3_stmt *st = rc ? NULL : store_stmt(s, ST_DATED_SHARE, err);
+	if (rc || !st)
+		return rc ? rc : ND_STORE_ERROR;
+	store_bind_query(s, st, o);
+	rc = store_first_row(s, st, err, "search failed");
+	double share = rc == 1 ? sqlite3_column_double(st, 0) : 1.0;
+	bool few = rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		   share * (double)n_rows <= SET_MAX / 4;
+	if (rc == 1)
+		rc = store_done(st);
+	if (rc || !few)
+		return rc;
+	if (!(st = store_stmt(s, ST_DATED_ARTICLES, err)))
+		return ND_STORE_ERROR;
+	store_bind_query(s, st, o);
+	return read_capped(s, st, &f->dated, fits, err);
 }
 
 /* The rows that match the exclusion into f->excluded, if there are at
@@ -52,24 +105,14 @@ static int excluded_rows(struct nd_store *s, const char *exclude, struct store_f
 		sum += c > 0 ? c : 0;
 	}
 	nd_buf_release(&counts);
-	if (rc || sum > EXCLUDED_MAX)
+	if (rc || sum > SET_MAX)
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_EXCLUDED, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":exclude"), exclude, -1,
 			  SQLITE_STATIC);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), EXCLUDED_MAX + 1);
-	int64_t n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n <= EXCLUDED_MAX)
-		store_idset_add(&f->excluded, sqlite3_column_int64(st, 0));
-	rc = rc == SQLITE_ROW ? SQLITE_DONE : rc; /* past the most: not used */
-	rc = store_finish(s, st, rc, err, "search failed");
-	sqlite3_clear_bindings(st);
-	*fits = !rc && n <= EXCLUDED_MAX;
-	if (!*fits)
-		store_idset_release(&f->excluded);
-	return rc;
+	return read_capped(s, st, &f->excluded, fits, err);
 }
 
 int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
@@ -77,16 +120,19 @@ int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 {
 	const struct nd_query *q = o->query;
 	*f = (struct store_filter_sets){ .by_provider = q->n_providers > 0,
-					 .by_exclusion = q->exclude != NULL };
-	bool others = q->n_topics || q->n_substrings || q->since[0] || q->until[0];
+					 .by_exclusion = q->exclude != NULL,
+					 .by_date = q->since[0] || q->until[0] };
+	bool others = q->n_topics || q->n_substrings;
 	bool fits = true;
 	int rc = ND_STORE_OK;
-	/* an exclusion read for nothing when another filter goes to SQL anyway */
-	if (f->by_exclusion && !others)
+	/* sets read for nothing when another filter goes to SQL anyway */
+	if (f->by_date && !others)
+		rc = dated_rows(s, o, f, &fits, err);
+	if (!rc && fits && f->by_exclusion && !others)
 		rc = excluded_rows(s, q->exclude, f, &fits, err);
 	if (!rc && f->by_provider)
 		rc = store_provider_articles(s, o, &f->providers, err);
-	f->complete = !rc && (f->by_provider || f->by_exclusion) && !others && fits;
+	f->complete = !rc && (f->by_provider || f->by_exclusion || f->by_date) && !others && fits;
 	if (rc)
 		store_filter_sets_release(f);
 	return rc;
@@ -95,6 +141,7 @@ int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 bool store_filter_sets_pass(const struct store_filter_sets *f, int64_t id)
 {
 	return (!f->by_provider || store_idset_has(&f->providers, id)) &&
+	       (!f->by_date || store_idset_has(&f->dated, id)) &&
 	       !(f->by_exclusion && store_idset_has(&f->excluded, id));
 }
 
@@ -102,4 +149,5 @@ void store_filter_sets_release(struct store_filter_sets *f)
 {
 	store_idset_release(&f->providers);
 	store_idset_release(&f->excluded);
+	store_idset_release(&f->dated);
 }

@@ -38,7 +38,8 @@ enum stmt_id {
 	ST_META_GET, ST_META_PUT, ST_FTS_TOTALS, ST_TERM_ROWS, ST_TERM_INSERT, ST_TERM_UPDATE,
 	ST_TERMS_ALL, ST_TERMS_FROM_COUNTS, ST_COUNT_GET, ST_COUNT_SET, ST_COUNT_ADD, ST_VOCAB_DOCS,
 	ST_TERM_DELETE, ST_TERM_SET_LIST, ST_TERM_GET, ST_LIST_FILTER, ST_LIST_EXCLUDED, ST_TRIGRAM_TERMS, ST_TRIGRAM_COUNT, ST_CHECK_TRIGRAM_TEXT,
-	ST_RANK_CANDIDATES_PLAIN, ST_RANK_CANDIDATES_SETS, ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
+	ST_RANK_CANDIDATES_PLAIN, ST_RANK_CANDIDATES_SETS, ST_DATED_SHARE, ST_DATED_ARTICLES,
+	ST_LIST_PUT, ST_LIST_DELETE, ST_LIST_CLEAR,
 	ST_LIST_READ, ST_TERMS_ANY, ST_TERMS_OLD_ROWS, ST_TERMS_NEW_ROWS, ST_TERMS_COMMON, ST_CHECK_TERMS,
 	ST_CHECK_STRAY_LISTS,
 	/* the feed's change log (store_feed.c) */
@@ -419,13 +420,13 @@ int store_register_in_set(sqlite3 *db);
 
 /* store_filter_sets.c: a ranked search's filters as sets of ids, read once:
  * the articles of its providers whenever it has some (for nd_in_set too),
- * and the rows its exclusion matches when they are few enough.  complete:
- * providers and exclusion are all of the query's filters and both are
- * sets, and then a row passes them exactly when store_filter_sets_pass
+ * and the rows its dates and its exclusion keep and leave out when they are
+ * few enough.  complete: those are all of the query's filters and each is
+ * a set, and then a row passes them exactly when store_filter_sets_pass
  * says so (not to be asked otherwise). */
 struct store_filter_sets {
-	struct store_idset providers, excluded;
-	bool by_provider, by_exclusion, complete;
+	struct store_idset providers, excluded, dated;
+	bool by_provider, by_exclusion, by_date, complete;
 };
 int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 			  struct store_filter_sets *f, struct nd_error *err);

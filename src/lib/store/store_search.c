@@ -296,6 +296,8 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 		store_idset_bind(candidates, ":provider_ids", &sets.providers);
 	if (which == ST_RANK_CANDIDATES_SETS && sets.by_exclusion)
 		store_idset_bind(candidates, ":excluded_ids", &sets.excluded);
+	if (which == ST_RANK_CANDIDATES_SETS && sets.by_date)
+		store_idset_bind(candidates, ":dated_ids", &sets.dated);
 	struct nd_buf counts = ND_BUF_INIT;
 	/* one phrase (a phrase, a prefix, a rare word) and no filter: its rows
 	 * are the matches, counted as they are ranked, not in a pass of their

@@ -504,7 +504,21 @@ const char *const store_sql[ST_COUNT] = {
 	[ST_RANK_CANDIDATES_SETS] =
 		"SELECT " RANK_COLLECT("NULL") " FROM articles_fts WHERE articles_fts MATCH :match"
 		" AND (:providers IS NULL OR nd_in_set(:provider_ids, articles_fts.rowid))"
-		" AND (:exclude IS NULL OR NOT nd_in_set(:excluded_ids, articles_fts.rowid))",
+		" AND (:exclude IS NULL OR NOT nd_in_set(:excluded_ids, articles_fts.rowid))"
+		" AND (:since IS NULL AND :until IS NULL OR nd_in_set(:dated_ids, articles_fts.rowid))",
+	/* the share of the span of the archive's dates that the query's
+	 * since: and until: cover (0 when they cross), NULL without dates */
+	[ST_DATED_SHARE] =
+		"SELECT max(julianday(min(coalesce(:until, hi), hi)) - julianday(max(coalesce(:since, lo), lo)), 0)"
+		" / max(julianday(hi) - julianday(lo), 1e-9)"
+		" FROM (SELECT (SELECT min(published_at) FROM articles) AS lo,"
+		" (SELECT max(published_at) FROM articles) AS hi)",
+	/* ROW_FILTERS' dates as one range of articles_by_date: every date is
+	 * the same ISO form (schema/001_init.sql), after '0' and before 'A' */
+	[ST_DATED_ARTICLES] =
+		"SELECT id FROM articles INDEXED BY articles_by_date"
+		" WHERE published_at >= coalesce(:since, '0') AND published_at < coalesce(:until, 'A')"
+		" LIMIT :limit",
 	[ST_LIST_PUT] =
 		"INSERT OR REPLACE INTO _newsdb_rank_lists (term_id, article, freq, length)"
 		" VALUES (?1, ?2, ?3, ?4)",
