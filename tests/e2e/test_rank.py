@@ -291,6 +291,54 @@ class ExactRanking(RankDb):
         self.check_queries(N_QUERIES, 1, "fresh import")
         self.check_ok("fresh import")
 
+    def test_exclusions_past_any_set(self):
+        # words in more rows than an exclusion's set holds (20 000,
+        # store_filter_sets.c), left out of common, middle and rare words,
+        # a phrase and a prefix, alone and under providers that leave a list
+        # too few rows: the page is still SQL's
+        big = [t for (t,) in self.sql(
+            "SELECT term FROM _newsdb_terms WHERE docs > 20000 AND term GLOB '[a-z]*'"
+            " ORDER BY docs DESC LIMIT 2")]
+        self.assertTrue(big, "no word past the sets' size in this corpus")
+        common, middle, rare = self.vocabulary(random.Random(3))
+        domains, _ = self.filters()
+        rng = random.Random(5)
+        con = sqlite3.connect(self.db)
+        checked = 0
+        try:
+            for k in range(120):
+                b = big[k % len(big)]
+                kind = k % 5
+                if kind == 3:
+                    pair = [rng.choice(common), rng.choice(middle)]
+                    left, match = '"' + " ".join(pair) + '"', quoted(" ".join(pair))
+                elif kind == 4:
+                    w = rng.choice([w for w in common + middle if len(w) >= 4])[:3]
+                    left, match = w + "*", quoted(w) + "*"
+                else:
+                    w = rng.choice((common, middle, rare)[kind])
+                    left, match = w, quoted(w)
+                if b in left:
+                    continue
+                q = Query(f"{left} -{b}", f"{match} NOT {quoted(b)}")
+                if k % 2:
+                    d = rng.choice(domains)
+                    q = Query(q.text + f" provider:{d}", q.match,
+                              "a.provider_id IN (SELECT id FROM providers WHERE domain = ?)", (d,))
+                full = self.expected(con, q)
+                offset = (k % 3) * 10
+                r = self.run_newsdb("search", "-n", "10", "--offset", str(offset),
+                                    "--format", "json", "--", q.text)
+                if not full[offset:offset + 10]:
+                    self.assertEqual(r.code, 1, f"{q}: {r}")
+                    continue
+                self.assertEqual(r.code, 0, f"{q}: {r}")
+                self.assert_page(q, full, r.json(), 10, offset, "big exclusion")
+                checked += 1
+        finally:
+            con.close()
+        self.assertGreater(checked, 50)
+
 
 class WithoutBlocks(RankDb):
     """The facet blocks pending (a bulk import before its end, an upgraded

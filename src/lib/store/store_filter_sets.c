@@ -9,6 +9,7 @@
  */
 #include "store_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -40,19 +41,19 @@ int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
 }
 
 /* The ids a statement gives (its :limit set here) into *set, if there are
- * at most SET_MAX (*fits; else the set is left empty). */
-static int read_capped(struct nd_store *s, sqlite3_stmt *st, struct store_idset *set, bool *fits,
-		       struct nd_error *err)
+ * at most `most` (*fits; else the set is left empty). */
+static int read_capped(struct nd_store *s, sqlite3_stmt *st, int64_t most, struct store_idset *set,
+		       bool *fits, struct nd_error *err)
 {
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), SET_MAX + 1);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), most + 1);
 	int64_t n = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n <= SET_MAX)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++n <= most)
 		store_idset_add(set, sqlite3_column_int64(st, 0));
 	rc = rc == SQLITE_ROW ? SQLITE_DONE : rc; /* past the most: not used */
 	rc = store_finish(s, st, rc, err, "search failed");
 	sqlite3_clear_bindings(st);
-	*fits = !rc && n <= SET_MAX;
+	*fits = !rc && n <= most;
 	if (!*fits)
 		store_idset_release(set);
 	return rc;
@@ -86,14 +87,14 @@ static int dated_rows(struct nd_store *s, const struct nd_search_opts *o,
 	if (!(st = store_stmt(s, ST_DATED_ARTICLES, err)))
 		return ND_STORE_ERROR;
 	store_bind_query(s, st, o);
-	return read_capped(s, st, &f->dated, fits, err);
+	return read_capped(s, st, SET_MAX, &f->dated, fits, err);
 }
 
 /* The rows that match the exclusion into f->excluded, if there are at
- * most EXCLUDED_MAX (*fits); the words' row counts say first when they
- * alone are more. */
-static int excluded_rows(struct nd_store *s, const char *exclude, struct store_filter_sets *f,
-			 bool *fits, struct nd_error *err)
+ * most `most` (*fits); the words' row counts say first when they alone
+ * are more. */
+static int excluded_rows(struct nd_store *s, const char *exclude, int64_t most,
+			 struct store_filter_sets *f, bool *fits, struct nd_error *err)
 {
 	*fits = false;
 	struct nd_buf counts = ND_BUF_INIT;
@@ -105,14 +106,14 @@ static int excluded_rows(struct nd_store *s, const char *exclude, struct store_f
 		sum += c > 0 ? c : 0;
 	}
 	nd_buf_release(&counts);
-	if (rc || sum > SET_MAX)
+	if (rc || sum > (double)most)
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_EXCLUDED, err);
 	if (!st)
 		return ND_STORE_ERROR;
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":exclude"), exclude, -1,
 			  SQLITE_STATIC);
-	return read_capped(s, st, &f->excluded, fits, err);
+	return read_capped(s, st, most, &f->excluded, fits, err);
 }
 
 int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
@@ -128,13 +129,27 @@ int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 	/* sets read for nothing when another filter goes to SQL anyway */
 	if (f->by_date && !others)
 		rc = dated_rows(s, o, f, &fits, err);
-	if (!rc && fits && f->by_exclusion && !others)
-		rc = excluded_rows(s, q->exclude, f, &fits, err);
+	if (!rc && fits && f->by_exclusion && !others) {
+		rc = excluded_rows(s, q->exclude, SET_MAX, f, &fits, err);
+		f->exclusion_left = !rc && !fits;
+	}
 	if (!rc && f->by_provider)
 		rc = store_provider_articles(s, o, &f->providers, err);
 	f->complete = !rc && (f->by_provider || f->by_exclusion || f->by_date) && !others && fits;
 	if (rc)
 		store_filter_sets_release(f);
+	return rc;
+}
+
+int store_filter_sets_whole(struct nd_store *s, const struct nd_search_opts *o,
+			    struct store_filter_sets *f, struct nd_error *err)
+{
+	if (!f->exclusion_left)
+		return ND_STORE_OK;
+	bool fits;
+	int rc = excluded_rows(s, o->query->exclude, INT64_MAX - 1, f, &fits, err);
+	f->exclusion_left = false;
+	f->complete = !rc && fits;
 	return rc;
 }
 

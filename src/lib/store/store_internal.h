@@ -427,9 +427,15 @@ int store_register_in_set(sqlite3 *db);
 struct store_filter_sets {
 	struct store_idset providers, excluded, dated;
 	bool by_provider, by_exclusion, by_date, complete;
+	bool exclusion_left; /* all would be sets but for an exclusion too large */
 };
 int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 			  struct store_filter_sets *f, struct nd_error *err);
+/* For the ranking of every match: an exclusion too large for the list's
+ * set read whole (that ranking's SQL would read every excluded row into an
+ * index of its own), so that the sets are complete. */
+int store_filter_sets_whole(struct nd_store *s, const struct nd_search_opts *o,
+			    struct store_filter_sets *f, struct nd_error *err);
 bool store_filter_sets_pass(const struct store_filter_sets *f, int64_t id);
 void store_filter_sets_release(struct store_filter_sets *f);
 /* The articles of the query's providers into set. */

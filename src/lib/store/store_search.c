@@ -284,6 +284,10 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 		store_filter_sets_release(&sets);
 		return n == 1 ? ND_STORE_OK : n;
 	}
+	if ((n = store_filter_sets_whole(s, o, &sets, err))) {
+		store_filter_sets_release(&sets);
+		return n;
+	}
 	/* filters that are all sets need no other SQL */
 	enum stmt_id which = sets.complete ? ST_RANK_CANDIDATES_SETS : candidates_statement(o->query);
 	sqlite3_stmt *candidates = store_stmt(s, which, err);
