@@ -59,16 +59,15 @@ static int read_capped(struct nd_store *s, sqlite3_stmt *st, int64_t most, struc
 	return rc;
 }
 
-/* The articles dated within the query's since: and until: into f->dated,
- * if there are at most SET_MAX (*fits).  Reading a row costs about 850
- * instructions, so a range is read only when its share of the archive's
- * span of dates, times the number of rows, says it holds at most a quarter
- * of that (a guess that only chooses the way: a range past the most is not
- * used). */
-static int dated_rows(struct nd_store *s, const struct nd_search_opts *o,
-		      struct store_filter_sets *f, bool *fits, struct nd_error *err)
+/* Whether the query's since: and until: may hold at most SET_MAX rows
+ * (*few).  Reading a row costs about 850 instructions, so a range is read
+ * only when its share of the archive's span of dates, times the number of
+ * rows, says it holds at most a quarter of that (a guess that only chooses
+ * the way: a range past the most is not used). */
+static int dates_few(struct nd_store *s, const struct nd_search_opts *o, bool *few,
+		     struct nd_error *err)
 {
-	*fits = false;
+	*few = false;
 	int64_t n_rows;
 	double avgdl;
 	int rc = store_index_totals(s, &n_rows, &avgdl, err);
@@ -77,26 +76,30 @@ static int dated_rows(struct nd_store *s, const struct nd_search_opts *o,
 		return rc ? rc : ND_STORE_ERROR;
 	store_bind_query(s, st, o);
 	rc = store_first_row(s, st, err, "search failed");
-	double share = rc == 1 ? sqlite3_column_double(st, 0) : 1.0;
-	bool few = rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-		   share * (double)n_rows <= SET_MAX / 4;
-	if (rc == 1)
-		rc = store_done(st);
-	if (rc || !few)
+	if (rc != 1)
 		return rc;
-	if (!(st = store_stmt(s, ST_DATED_ARTICLES, err)))
+	*few = sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	       sqlite3_column_double(st, 0) * (double)n_rows <= SET_MAX / 4;
+	return store_done(st);
+}
+
+/* The articles dated within the query's since: and until: into f->dated,
+ * if there are at most SET_MAX (*fits). */
+static int dated_rows(struct nd_store *s, const struct nd_search_opts *o,
+		      struct store_filter_sets *f, bool *fits, struct nd_error *err)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_DATED_ARTICLES, err);
+	if (!st)
 		return ND_STORE_ERROR;
 	store_bind_query(s, st, o);
 	return read_capped(s, st, SET_MAX, &f->dated, fits, err);
 }
 
-/* The rows that match the exclusion into f->excluded, if there are at
- * most `most` (*fits); the words' row counts say first when they alone
- * are more. */
-static int excluded_rows(struct nd_store *s, const char *exclude, int64_t most,
-			 struct store_filter_sets *f, bool *fits, struct nd_error *err)
+/* Whether the exclusion may match at most `most` rows (*few): false when
+ * the row counts of its common words alone are more. */
+static int exclusion_few(struct nd_store *s, const char *exclude, int64_t most, bool *few,
+			 struct nd_error *err)
 {
-	*fits = false;
 	struct nd_buf counts = ND_BUF_INIT;
 	int rc = store_known_counts(s, exclude, &counts, err);
 	double sum = 0;
@@ -106,8 +109,15 @@ static int excluded_rows(struct nd_store *s, const char *exclude, int64_t most,
 		sum += c > 0 ? c : 0;
 	}
 	nd_buf_release(&counts);
-	if (rc || sum > (double)most)
-		return rc;
+	*few = !rc && sum <= (double)most;
+	return rc;
+}
+
+/* The rows that match the exclusion into f->excluded, if there are at
+ * most `most` (*fits). */
+static int excluded_rows(struct nd_store *s, const char *exclude, int64_t most,
+			 struct store_filter_sets *f, bool *fits, struct nd_error *err)
+{
 	sqlite3_stmt *st = store_stmt(s, ST_LIST_EXCLUDED, err);
 	if (!st)
 		return ND_STORE_ERROR;
@@ -123,21 +133,41 @@ int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 	*f = (struct store_filter_sets){ .by_provider = q->n_providers > 0,
 					 .by_exclusion = q->exclude != NULL,
 					 .by_date = q->since[0] || q->until[0] };
-	bool others = q->n_topics || q->n_substrings;
-	bool fits = true;
-	int rc = ND_STORE_OK;
-	/* sets read for nothing when another filter goes to SQL anyway */
-	if (f->by_date && !others)
-		rc = dated_rows(s, o, f, &fits, err);
-	if (!rc && fits && f->by_exclusion && !others) {
-		rc = excluded_rows(s, q->exclude, SET_MAX, f, &fits, err);
-		f->exclusion_left = !rc && !fits;
+	/* a topic or CJK goes to SQL, and then so do the rest */
+	if (q->n_topics || q->n_substrings)
+		return ND_STORE_OK;
+	/* what can be told cheaply first: no set is read for nothing */
+	bool few = true;
+	int rc = f->by_date ? dates_few(s, o, &few, err) : ND_STORE_OK;
+	if (!rc && few && f->by_exclusion) {
+		rc = exclusion_few(s, q->exclude, SET_MAX, &few, err);
+		/* read whole later only when it is the one filter: SQL then tests
+		 * it on every match, reading every excluded row; behind other
+		 * filters it reads them only if a match passes those */
+		f->exclusion_left = !rc && !few && !f->by_provider && !f->by_date;
 	}
-	if (!rc && f->by_provider)
-		rc = store_provider_articles(s, o, &f->providers, err);
-	f->complete = !rc && (f->by_provider || f->by_exclusion || f->by_date) && !others && fits;
+	bool fits = few;
+	if (!rc && fits && f->by_date)
+		rc = dated_rows(s, o, f, &fits, err);
+	if (!rc && fits && f->by_exclusion) {
+		rc = excluded_rows(s, q->exclude, SET_MAX, f, &fits, err);
+		f->exclusion_left = !rc && !fits && !f->by_provider && !f->by_date;
+	}
+	if (!rc && fits)
+		rc = store_filter_sets_providers(s, o, f, err);
+	f->complete = !rc && fits && (f->by_provider || f->by_exclusion || f->by_date);
 	if (rc)
 		store_filter_sets_release(f);
+	return rc;
+}
+
+int store_filter_sets_providers(struct nd_store *s, const struct nd_search_opts *o,
+				struct store_filter_sets *f, struct nd_error *err)
+{
+	if (!f->by_provider || f->providers_read)
+		return ND_STORE_OK;
+	int rc = store_provider_articles(s, o, &f->providers, err);
+	f->providers_read = !rc;
 	return rc;
 }
 

@@ -419,21 +419,26 @@ int store_idset_bind(sqlite3_stmt *st, const char *name, const struct store_idse
 int store_register_in_set(sqlite3 *db);
 
 /* store_filter_sets.c: a ranked search's filters as sets of ids, read once:
- * the articles of its providers whenever it has some (for nd_in_set too),
- * and the rows its dates and its exclusion keep and leave out when they are
- * few enough.  complete: those are all of the query's filters and each is
- * a set, and then a row passes them exactly when store_filter_sets_pass
- * says so (not to be asked otherwise). */
+ * the rows its dates, its exclusion and its providers keep and leave out,
+ * when they can all be sets (no topic, no CJK, dates and exclusion few
+ * enough).  complete: then a row passes the query's filters exactly when
+ * store_filter_sets_pass says so (not to be asked otherwise). */
 struct store_filter_sets {
 	struct store_idset providers, excluded, dated;
 	bool by_provider, by_exclusion, by_date, complete;
-	bool exclusion_left; /* all would be sets but for an exclusion too large */
+	bool providers_read;
+	bool exclusion_left; /* the one filter, an exclusion too large for a set */
 };
 int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 			  struct store_filter_sets *f, struct nd_error *err);
+/* The providers' articles into f->providers if the query has providers and
+ * they are not read yet: for nd_in_set in SQL that tests the other filters. */
+int store_filter_sets_providers(struct nd_store *s, const struct nd_search_opts *o,
+				struct store_filter_sets *f, struct nd_error *err);
 /* For the ranking of every match: an exclusion too large for the list's
- * set read whole (that ranking's SQL would read every excluded row into an
- * index of its own), so that the sets are complete. */
+ * set and the query's one filter read whole (that ranking's SQL would read
+ * every excluded row into an index of its own), so that the sets are
+ * complete. */
 int store_filter_sets_whole(struct nd_store *s, const struct nd_search_opts *o,
 			    struct store_filter_sets *f, struct nd_error *err);
 bool store_filter_sets_pass(const struct store_filter_sets *f, int64_t id);

@@ -288,15 +288,20 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 		store_filter_sets_release(&sets);
 		return n;
 	}
-	/* filters that are all sets need no other SQL */
+	/* filters that are all sets need no other SQL; without dates, the
+	 * others are tested beside the providers' set */
 	enum stmt_id which = sets.complete ? ST_RANK_CANDIDATES_SETS : candidates_statement(o->query);
+	if (which == ST_RANK_CANDIDATES && (n = store_filter_sets_providers(s, o, &sets, err))) {
+		store_filter_sets_release(&sets);
+		return n;
+	}
 	sqlite3_stmt *candidates = store_stmt(s, which, err);
 	if (!candidates) {
 		store_filter_sets_release(&sets);
 		return ND_STORE_ERROR;
 	}
 	store_bind_query(s, candidates, o);
-	if (sets.by_provider && which != ST_RANK_CANDIDATES_FILTERED)
+	if (sets.providers_read)
 		store_idset_bind(candidates, ":provider_ids", &sets.providers);
 	if (which == ST_RANK_CANDIDATES_SETS && sets.by_exclusion)
 		store_idset_bind(candidates, ":excluded_ids", &sets.excluded);
