@@ -24,8 +24,9 @@
  * at a random place of articles_search_state. */
 #define SET_MAX 20000
 
-int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
-			    struct store_idset *set, struct nd_error *err)
+/* The articles of the query's providers into set. */
+static int provider_articles(struct nd_store *s, const struct nd_search_opts *o,
+			     struct store_idset *set, struct nd_error *err)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_PROVIDER_ARTICLES, err);
 	if (!st)
@@ -139,20 +140,18 @@ int store_filter_sets_get(struct nd_store *s, const struct nd_search_opts *o,
 	/* what can be told cheaply first: no set is read for nothing */
 	bool few = true;
 	int rc = f->by_date ? dates_few(s, o, &few, err) : ND_STORE_OK;
-	if (!rc && few && f->by_exclusion) {
+	if (!rc && few && f->by_exclusion)
 		rc = exclusion_few(s, q->exclude, SET_MAX, &few, err);
-		/* read whole later only when it is the one filter: SQL then tests
-		 * it on every match, reading every excluded row; behind other
-		 * filters it reads them only if a match passes those */
-		f->exclusion_left = !rc && !few && !f->by_provider && !f->by_date;
-	}
 	bool fits = few;
 	if (!rc && fits && f->by_date)
 		rc = dated_rows(s, o, f, &fits, err);
-	if (!rc && fits && f->by_exclusion) {
+	if (!rc && fits && f->by_exclusion)
 		rc = excluded_rows(s, q->exclude, SET_MAX, f, &fits, err);
-		f->exclusion_left = !rc && !fits && !f->by_provider && !f->by_date;
-	}
+	/* an exclusion too large is read whole later only when it is the one
+	 * filter (and so what kept the sets from fitting): SQL then tests it
+	 * on every match, reading every excluded row; behind other filters it
+	 * reads them only if a match passes those */
+	f->exclusion_left = !rc && !fits && f->by_exclusion && !f->by_provider && !f->by_date;
 	if (!rc && fits)
 		rc = store_filter_sets_providers(s, o, f, err);
 	f->complete = !rc && fits && (f->by_provider || f->by_exclusion || f->by_date);
@@ -166,7 +165,7 @@ int store_filter_sets_providers(struct nd_store *s, const struct nd_search_opts 
 {
 	if (!f->by_provider || f->providers_read)
 		return ND_STORE_OK;
-	int rc = store_provider_articles(s, o, &f->providers, err);
+	int rc = provider_articles(s, o, &f->providers, err);
 	f->providers_read = !rc;
 	return rc;
 }

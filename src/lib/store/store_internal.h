@@ -443,9 +443,6 @@ int store_filter_sets_whole(struct nd_store *s, const struct nd_search_opts *o,
 			    struct store_filter_sets *f, struct nd_error *err);
 bool store_filter_sets_pass(const struct store_filter_sets *f, int64_t id);
 void store_filter_sets_release(struct store_filter_sets *f);
-/* The articles of the query's providers into set. */
-int store_provider_articles(struct nd_store *s, const struct nd_search_opts *o,
-			    struct store_idset *set, struct nd_error *err);
 
 /* The SQL text of each statement (store_sql.c). */
 extern const char *const store_sql[ST_COUNT];

@@ -269,44 +269,28 @@ void store_read_end(struct nd_store *s)
 	}
 }
 
-int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
-		     struct nd_error *err)
+/* The page of o by scoring every match, the filters that are sets (f)
+ * tested as bits and the rest in SQL. */
+static int rank_every_match(struct nd_store *s, const struct nd_search_opts *o,
+			    struct store_filter_sets *f, struct ranked_page *page,
+			    struct nd_error *err)
 {
-	/* the filters that are sets, read once for the list and the full
-	 * ranking alike */
-	struct store_filter_sets sets;
-	int n = store_filter_sets_get(s, o, &sets, err);
-	if (n)
-		return n;
-	/* a common word from its list; the rest by scoring every match, with
-	 * the row counts of the common words among them already known */
-	if ((n = store_list_page(s, o, &sets, page, err)) != 0) {
-		store_filter_sets_release(&sets);
-		return n == 1 ? ND_STORE_OK : n;
-	}
-	if ((n = store_filter_sets_whole(s, o, &sets, err))) {
-		store_filter_sets_release(&sets);
-		return n;
-	}
 	/* filters that are all sets need no other SQL; without dates, the
 	 * others are tested beside the providers' set */
-	enum stmt_id which = sets.complete ? ST_RANK_CANDIDATES_SETS : candidates_statement(o->query);
-	if (which == ST_RANK_CANDIDATES && (n = store_filter_sets_providers(s, o, &sets, err))) {
-		store_filter_sets_release(&sets);
+	enum stmt_id which = f->complete ? ST_RANK_CANDIDATES_SETS : candidates_statement(o->query);
+	int n = which == ST_RANK_CANDIDATES ? store_filter_sets_providers(s, o, f, err) : 0;
+	if (n)
 		return n;
-	}
 	sqlite3_stmt *candidates = store_stmt(s, which, err);
-	if (!candidates) {
-		store_filter_sets_release(&sets);
+	if (!candidates)
 		return ND_STORE_ERROR;
-	}
 	store_bind_query(s, candidates, o);
-	if (sets.providers_read)
-		store_idset_bind(candidates, ":provider_ids", &sets.providers);
-	if (which == ST_RANK_CANDIDATES_SETS && sets.by_exclusion)
-		store_idset_bind(candidates, ":excluded_ids", &sets.excluded);
-	if (which == ST_RANK_CANDIDATES_SETS && sets.by_date)
-		store_idset_bind(candidates, ":dated_ids", &sets.dated);
+	if (f->providers_read)
+		store_idset_bind(candidates, ":provider_ids", &f->providers);
+	if (which == ST_RANK_CANDIDATES_SETS && f->by_exclusion)
+		store_idset_bind(candidates, ":excluded_ids", &f->excluded);
+	if (which == ST_RANK_CANDIDATES_SETS && f->by_date)
+		store_idset_bind(candidates, ":dated_ids", &f->dated);
 	struct nd_buf counts = ND_BUF_INIT;
 	/* one phrase (a phrase, a prefix, a rare word) and no filter: its rows
 	 * are the matches, counted as they are ranked, not in a pass of their
@@ -316,7 +300,6 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	if (by_matches) {
 		double c = RANK_COUNT_IS_MATCHES;
 		nd_buf_add(&counts, &c, sizeof(c));
-		n = 0;
 	} else {
 		n = store_known_counts(s, o->query->match, &counts, err);
 	}
@@ -329,7 +312,26 @@ int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct 
 	}
 	nd_buf_release(&counts);
 	sqlite3_reset(candidates);
-	sqlite3_clear_bindings(candidates); /* the set goes now */
+	sqlite3_clear_bindings(candidates); /* the sets go after this */
+	return n;
+}
+
+int store_ranked_ids(struct nd_store *s, const struct nd_search_opts *o, struct ranked_page *page,
+		     struct nd_error *err)
+{
+	/* the filters that are sets, read once for the list and the full
+	 * ranking alike */
+	struct store_filter_sets sets;
+	int n = store_filter_sets_get(s, o, &sets, err);
+	if (n)
+		return n;
+	/* a common word from its list; the rest by scoring every match, with
+	 * the row counts of the common words among them already known */
+	n = store_list_page(s, o, &sets, page, err);
+	if (n == 1)
+		n = ND_STORE_OK;
+	else if (n == 0 && !(n = store_filter_sets_whole(s, o, &sets, err)))
+		n = rank_every_match(s, o, &sets, page, err);
 	store_filter_sets_release(&sets);
 	return n;
 }
