@@ -114,7 +114,12 @@ static char *absolute_root(const char *root)
 }
 
 /* What the command line gave. */
-static int64_t jobs; /* --jobs; 0: not given, the number of cores */
+/* --jobs; 0: not given, one fewer than the cores (at least one).  The
+ * writer, which records each file in walk order, is the import's critical
+ * path: a worker beside it on every core took its core from it (a cold
+ * import of 20 000 files on 2 cores, ten alternating pairs: --jobs 2
+ * 1.11 x the wall time of --jobs 1, docs/benchmarks.md). */
+static int64_t jobs;
 static bool quiet, prune, retry_failed;
 
 static int check(struct nd_cli *cli, int argc, char **argv)
@@ -134,7 +139,7 @@ static int import(struct nd_cli *cli, int argc, char **argv)
 	const struct nd_import_opts opts = {
 		.roots = (const char *const *)roots,
 		.n_roots = argc,
-		.jobs = jobs ? (int)jobs : cores > 0 ? (int)cores : 1,
+		.jobs = jobs ? (int)jobs : cores > 1 ? (int)cores - 1 : 1,
 		.prune = prune,
 		.retry_failed = retry_failed,
 		.count_first = cli->err_tty && !quiet,
@@ -179,8 +184,9 @@ static int import(struct nd_cli *cli, int argc, char **argv)
 
 static const struct nd_option options[] = {
 	OPT_INT('j', "jobs", "N", &jobs, 1, 256,
-		"read and parse on N threads (default: the number of\n"
-		"cores); the result is the same for any N"),
+		"read and parse on N threads beside the one that writes\n"
+		"(default: one fewer than the cores, at least 1); the\n"
+		"result is the same for any N"),
 	OPT_FLAG(0, "prune", &prune,
 		 "forget files that are gone, and the articles, providers,\n"
 		 "topics and images only they gave (without it, nothing\n"
