@@ -16,8 +16,8 @@
 #include "normalize.h"
 #include "suites.h"
 
-#define CORPUS_DIR "/work/shared/corpus/powerapps"
-#define SEED_FILE "/work/shared/seeds/000_a479abb3854902df.txt"
+#define CORPUS_DIR "corpus/powerapps"
+#define SEED_FILE "seeds/000_a479abb3854902df.txt"
 
 /* Strings that YAML or JSON would take for something else if written
  * carelessly, each as a title, an excerpt, a topic and an extra value. */
@@ -535,8 +535,9 @@ static void ck_round_trip_file(const char *path)
 /* Every file of the real corpus and the seed: read, written, read again. */
 START_TEST(test_round_trip_corpus)
 {
-	ck_round_trip_file(SEED_FILE);
-	DIR *d = opendir(CORPUS_DIR);
+	char *seed = shared_path(SEED_FILE), *corpus = shared_path(CORPUS_DIR);
+	ck_round_trip_file(seed);
+	DIR *d = opendir(corpus);
 	ck_assert_ptr_nonnull(d);
 	struct dirent *e;
 	size_t n = 0;
@@ -545,12 +546,14 @@ START_TEST(test_round_trip_corpus)
 		if (e->d_name[0] == '.')
 			continue;
 		nd_buf_reset(&path);
-		nd_buf_addf(&path, "%s/%s", CORPUS_DIR, e->d_name);
+		nd_buf_addf(&path, "%s/%s", corpus, e->d_name);
 		ck_round_trip_file(path.data);
 		n++;
 	}
 	closedir(d);
 	nd_buf_release(&path);
+	free(seed);
+	free(corpus);
 	ck_assert_uint_eq(n, 674);
 }
 END_TEST

@@ -11,8 +11,8 @@
 #include "frontmatter.h"
 #include "suites.h"
 
-#define CORPUS_DIR "/work/shared/corpus/powerapps"
-#define SEED_FILE "/work/shared/seeds/000_a479abb3854902df.txt"
+#define CORPUS_DIR "corpus/powerapps"
+#define SEED_FILE "seeds/000_a479abb3854902df.txt"
 
 static struct nd_frontmatter fm;
 static struct nd_error err;
@@ -705,15 +705,16 @@ static char *read_file(const char *path, size_t *len)
 
 START_TEST(test_corpus_powerapps)
 {
-	DIR *d = opendir(CORPUS_DIR);
-	ck_assert_ptr_nonnull(d);
+	char *corpus = shared_path(CORPUS_DIR);
+	DIR *d = opendir(corpus);
+	ck_assert_msg(d != NULL, "cannot open %s", corpus);
 	int files = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", CORPUS_DIR, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", corpus, de->d_name);
 		size_t len;
 		char *s = read_file(path, &len);
 		ck_assert_msg(parse_n(s, len) == ND_FM_OK, "%s:%d:%d: %s", path, err.line, err.col,
@@ -726,6 +727,7 @@ START_TEST(test_corpus_powerapps)
 		files++;
 	}
 	closedir(d);
+	free(corpus);
 	ck_assert_int_ge(files, 600);
 }
 END_TEST
@@ -733,7 +735,9 @@ END_TEST
 START_TEST(test_corpus_seed)
 {
 	size_t len;
-	char *s = read_file(SEED_FILE, &len);
+	char *seed = shared_path(SEED_FILE);
+	char *s = read_file(seed, &len);
+	free(seed);
 	ck_assert_int_eq(parse_n(s, len), ND_FM_OK);
 	const struct nd_node *title = nd_node_get(fm.root, "title");
 	ck_assert_int_eq(title->type, ND_NODE_STR);

@@ -1,7 +1,22 @@
 /* check_main.c: runs every unit suite (or the one named by CK_RUN_SUITE). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "suites.h"
+
+char *shared_path(const char *rel)
+{
+	/* run outside meson: the folder beside the repository, from its root */
+	const char *root = getenv("NEWSDB_SHARED");
+	if (!root || !*root)
+		root = "../shared";
+	size_t n = (size_t)snprintf(NULL, 0, "%s/%s", root, rel) + 1;
+	char *path = malloc(n);
+	if (!path)
+		abort();
+	snprintf(path, n, "%s/%s", root, rel);
+	return path;
+}
 
 int main(void)
 {

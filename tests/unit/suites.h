@@ -20,4 +20,8 @@ Suite *make_snippet_suite(void);
 Suite *make_store_suite(void);
 Suite *make_walk_suite(void);
 
+/* The real article files of ../shared (NEWSDB_SHARED, which meson sets as
+ * for the e2e tests): the path of rel under it, to free. */
+char *shared_path(const char *rel);
+
 #endif
