@@ -299,22 +299,15 @@ static void w_bool(struct writer *w, bool b)
 	w_plain(w, b ? "true" : "false", b ? 4 : 5);
 }
 
-/* A real in the fewest digits that read back as the same double, always
- * with a '.' or an exponent so that YAML does not take it for an integer. */
+/* An integer, or a real as nd_json_real_text writes it (never taken for an
+ * integer on the way back in). */
 static void w_number(struct writer *w, const struct nd_number *n)
 {
 	char text[40];
-	if (n->kind == ND_NUM_INT) {
+	if (n->kind == ND_NUM_INT)
 		snprintf(text, sizeof(text), "%lld", (long long)n->i);
-	} else {
-		for (int prec = 15; prec <= 17; prec++) {
-			snprintf(text, sizeof(text), "%.*g", prec, n->r);
-			if (strtod(text, NULL) == n->r)
-				break;
-		}
-		if (!strpbrk(text, ".e"))
-			strcat(text, ".0");
-	}
+	else
+		nd_json_real_text(n->r, text, sizeof(text));
 	w_plain(w, text, strlen(text));
 }
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "normalize.h"
@@ -58,6 +59,17 @@ void nd_json_add_string(struct nd_buf *b, const char *s, size_t len)
 	nd_buf_addc(b, '"');
 }
 
+void nd_json_real_text(double r, char *text, size_t size)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(text, size, "%.*g", prec, r);
+		if (strtod(text, NULL) == r)
+			break;
+	}
+	if (!strpbrk(text, ".e") && strlen(text) + 2 < size)
+		strcat(text, ".0");
+}
+
 void nd_json_add_node(struct nd_buf *b, const struct nd_node *node)
 {
 	switch (node->type) {
@@ -76,9 +88,14 @@ void nd_json_add_node(struct nd_buf *b, const struct nd_node *node)
 		 * functions and JavaScript would round it as a number */
 		if (nd_norm_int(node->text, &whole) == 1)
 			nd_json_add_string(b, node->text, node->len);
-		else if (isfinite(node->f))
-			nd_buf_addf(b, "%.17g", node->f);
-		else
+		else if (isfinite(node->f)) {
+			/* a float stays one: 0.0 written as 0 would read back an
+			 * integer, which the tables could have held, and export's
+			 * round trip would lose the extra value that kept it */
+			char text[40];
+			nd_json_real_text(node->f, text, sizeof(text));
+			nd_buf_adds(b, text);
+		} else
 			nd_json_add_string(b, node->text, node->len);
 		break;
 	}

@@ -16,9 +16,15 @@
  * UTF-8 bytes become U+FFFD so the output is always valid JSON. */
 void nd_json_add_string(struct nd_buf *b, const char *s, size_t len);
 
+/* A finite double as text in the fewest digits that read back as the same
+ * double, always with a '.' or an exponent, so that neither JSON nor YAML
+ * readers take it for an integer: into text (40 bytes are enough). */
+void nd_json_real_text(double r, char *text, size_t size);
+
 /* Appends a YAML node as JSON: mappings become objects (keys in file order),
- * sequences arrays, null/bool/int/float their JSON forms (a float that JSON
- * cannot hold, such as .inf, becomes its text as a string), strings strings.
+ * sequences arrays, null/bool/int/float their JSON forms (a float as
+ * nd_json_real_text writes it; one that JSON cannot hold, such as .inf,
+ * becomes its text as a string), strings strings.
  * Recursion depth is bounded by the parser's ND_FM_MAX_DEPTH. */
 void nd_json_add_node(struct nd_buf *b, const struct nd_node *node);
 

@@ -513,6 +513,32 @@ START_TEST(test_round_trip_lossy_reading)
 }
 END_TEST
 
+/* Whole numbers written as YAML floats where the tables want a count: the
+ * item is kept in extra, where each float must stay a float (0.0, not 0),
+ * or it would read back as a count the tables hold and leave extra (the
+ * fuzz target found `width: .0`). */
+START_TEST(test_round_trip_whole_floats)
+{
+	static const char text[] =
+		"---\n"
+		"webUrl: \"https://example.com/floats\"\n"
+		"provider:\n"
+		"  name: P\n"
+		"  domain: p.example.com\n"
+		"  images: [{url: \"https://example.com/logo.png\", width: .0, height: 50}]\n"
+		"images: [{url: \"https://example.com/i.png\", width: 1280.0, height: 2e2}]\n"
+		"---\n";
+	struct nd_article a;
+	read_article(text, strlen(text), &a);
+	ck_assert_ptr_nonnull(a.extra);
+	ck_assert_ptr_nonnull(strstr(a.extra, "\"width\":0.0"));
+	ck_assert_ptr_nonnull(strstr(a.extra, "\"width\":1280.0"));
+	ck_assert_ptr_nonnull(strstr(a.extra, "\"height\":200.0"));
+	free(ck_round_trip(&a));
+	nd_article_release(&a);
+}
+END_TEST
+
 /* Reads, writes and reads again one article file. */
 static void ck_round_trip_file(const char *path)
 {
@@ -596,8 +622,9 @@ START_TEST(test_extra_json_escapes)
 				   "\"n\": -1.5E+3\n---\n");
 	struct nd_article back;
 	read_article(out.data, out.len, &back);
+	/* -1.5E+3 is a YAML float, and stays one (not -1500, an integer) */
 	ck_assert_str_eq(back.extra, "{\"s\":\"\xc3\xa9\xf0\x9f\x9a\x80/\\u0008\\u000c"
-				     "\xe2\x80\xa8\xef\xbf\xbdx\",\"n\":-1500}");
+				     "\xe2\x80\xa8\xef\xbf\xbdx\",\"n\":-1500.0}");
 	nd_article_release(&back);
 	nd_buf_reset(&out);
 	nd_emit_json(&a, &out);
@@ -625,6 +652,7 @@ Suite *make_emit_suite(void)
 	tcase_add_test(tc, test_round_trip_numbers);
 	tcase_add_test(tc, test_round_trip_extra_overrides);
 	tcase_add_test(tc, test_round_trip_lossy_reading);
+	tcase_add_test(tc, test_round_trip_whole_floats);
 	tcase_add_test(tc, test_round_trip_corpus);
 	suite_add_tcase(s, tc);
 	return s;
