@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "hash.h"
 #include "json.h"
 #include "normalize.h"
 #include "utf8.h"
@@ -273,15 +274,90 @@ static const enum field related_order[] = {
 	F_TOPICS, F_IMAGES,
 };
 
-static void mark_field(void *ctx, int depth, const char *key, size_t len)
+/* What a first reading of extra finds: the fields it holds, and each key
+ * of each of its objects (a hash of the key as written and of the object's number),
+ * to tell a key repeated in one object, and whether some text holds a NUL
+ * (\u0000) or a key is longer, quoted, than YAML reads as a key (1024
+ * characters): JSON allows them, front matter does not, so a file written
+ * with them would not import again. */
+#define MAX_KEY_TEXT 1000
+struct extra_scan {
+	unsigned fields;
+	bool nul, long_key;
+	struct nd_buf quoted;
+	uint64_t *keys;
+	size_t n, cap;
+	uint64_t open[JSON_MAX_DEPTH + 1]; /* the containers inside extra */
+	int depth;
+	uint64_t objects;
+};
+
+static void scan_begin(void *ctx, bool seq)
 {
-	(void)len;
-	unsigned *mask = ctx;
-	if (depth != 1)
-		return; /* only extra's own keys stand for fields */
-	for (int f = 0; f < N_FIELDS; f++)
-		if (!strcmp(key, field_names[f]))
-			*mask |= 1u << f;
+	(void)seq;
+	struct extra_scan *x = ctx;
+	if (x->depth < JSON_MAX_DEPTH + 1) /* the reader stops deeper than JSON_MAX_DEPTH */
+		x->open[x->depth] = ++x->objects;
+	x->depth++;
+}
+
+static void scan_end(void *ctx)
+{
+	((struct extra_scan *)ctx)->depth--;
+}
+
+static void scan_key(void *ctx, int depth, const char *key, size_t len)
+{
+	struct extra_scan *x = ctx;
+	x->nul = x->nul || memchr(key, 0, len);
+	/* the key as written: broken UTF-8 is U+FFFD there, so two keys of
+	 * different bytes may be one */
+	nd_buf_reset(&x->quoted);
+	yaml_add_string(&x->quoted, key, len);
+	x->long_key = x->long_key || x->quoted.len > MAX_KEY_TEXT;
+	if (depth == 1) /* only extra's own keys stand for fields */
+		for (int f = 0; f < N_FIELDS; f++)
+			if (!strcmp(key, field_names[f]))
+				x->fields |= 1u << f;
+	uint64_t object = x->depth > 0 && x->depth <= JSON_MAX_DEPTH + 1 ? x->open[x->depth - 1] : 0;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 16;
+		x->keys = nd_xrealloc(x->keys, x->cap * sizeof(*x->keys));
+	}
+	x->keys[x->n++] = nd_hash64(x->quoted.data, x->quoted.len) ^ (object * 0x9e3779b97f4a7c15ull);
+}
+
+static void scan_string(void *ctx, const char *s, size_t len)
+{
+	struct extra_scan *x = ctx;
+	x->nul = x->nul || memchr(s, 0, len);
+}
+
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* extra is a JSON object with no key twice in one object, no NUL in its
+ * text and no key too long to read back; *fields: the article's fields it
+ * holds. */
+static bool extra_usable(const char *extra, unsigned *fields)
+{
+	struct extra_scan x = { .quoted = ND_BUF_INIT };
+	const struct nd_json_events scan = { .begin = scan_begin, .end = scan_end, .key = scan_key,
+					     .string = scan_string };
+	bool ok = extra && nd_json_read_members(extra, JSON_MAX_DEPTH, &scan, &x) && !x.nul &&
+		  !x.long_key;
+	if (ok && x.n > 1) {
+		qsort(x.keys, x.n, sizeof(*x.keys), by_value);
+		for (size_t k = 1; k < x.n && ok; k++)
+			ok = x.keys[k] != x.keys[k - 1];
+	}
+	free(x.keys);
+	nd_buf_release(&x.quoted);
+	*fields = ok ? x.fields : 0;
+	return ok;
 }
 
 static void w_field(struct writer *w, enum field f)
@@ -429,11 +505,8 @@ static void emit_field(struct writer *w, const struct nd_article *a, enum field 
 static void emit_article(struct writer *w, const struct nd_article *a, const enum field *order,
 			 size_t n_order, bool with_body)
 {
-	unsigned in_extra = 0;
-	const struct nd_json_events mark = { .key = mark_field };
-	bool extra_ok = a->extra && nd_json_read_members(a->extra, JSON_MAX_DEPTH, &mark, &in_extra);
-	if (!extra_ok)
-		in_extra = 0;
+	unsigned in_extra;
+	bool extra_ok = extra_usable(a->extra, &in_extra);
 	for (size_t k = 0; k < n_order; k++)
 		if (!(in_extra & (1u << order[k])))
 			emit_field(w, a, order[k], with_body);

@@ -14,8 +14,12 @@
  * keys) instead of the modelled value, so importing the output again gives
  * the same tables and the same `extra` text.
  *
- * `extra` must be a JSON object (the store's CHECK keeps it so); if it is
- * not, it is left out rather than written half.
+ * `extra` must be a JSON object (the store's CHECK keeps it so) with no key
+ * twice in one object, no NUL (\u0000) in its text and no key over 1000
+ * bytes as written (JSON allows them, front matter does not, and newsdb
+ * never writes them); if it is not, it is
+ * left out rather than written half or written as a file that would not
+ * import.
  */
 #ifndef ND_EMIT_H
 #define ND_EMIT_H

@@ -590,11 +590,22 @@ START_TEST(test_broken_extra_left_out)
 	static const char *const broken[] = {
 		"[1]", "{", "{\"a\":}", "{\"a\":1", "{\"a\":1}x", "{\"a\":tru}", "{\"a\":01}",
 		"{\"a\":\"\\q\"}", "{\"a\":\"unterminated}", "{a:1}", "",
+		/* JSON, but no front matter a file could import: a key twice in
+		 * one object (once only after broken UTF-8 becomes U+FFFD), a NUL,
+		 * a key longer than YAML reads as one (the fuzz target found them) */
+		"{\"a\":1,\"a\":2}", "{\"x\":{\"b\":1,\"c\":{},\"b\":[]}}",
+		"{\"k\\u00ff\":1,\"k\\u00ff\":2}", "{\"\xff\":1,\"\xfe\":2}",
+		"{\"a\":\"x\\u0000y\"}", "{\"a\\u0000\":1}", NULL,
 	};
+	struct nd_buf long_key = ND_BUF_INIT;
+	nd_buf_adds(&long_key, "{\"");
+	for (int k = 0; k < 1100; k++)
+		nd_buf_addc(&long_key, 'k');
+	nd_buf_adds(&long_key, "\":1}");
 	for (size_t k = 0; k < sizeof(broken) / sizeof(broken[0]); k++) {
 		struct nd_article a;
 		init_article(&a, "https://example.com/b");
-		a.extra = nd_xstrdup(broken[k]);
+		a.extra = nd_xstrdup(broken[k] ? broken[k] : long_key.data);
 		struct nd_buf out = ND_BUF_INIT;
 		nd_emit_frontmatter(&a, &out);
 		ck_assert_str_eq(out.data, "---\nwebUrl: \"https://example.com/b\"\n---\n");
@@ -604,6 +615,18 @@ START_TEST(test_broken_extra_left_out)
 		nd_buf_release(&out);
 		nd_article_release(&a);
 	}
+	nd_buf_release(&long_key);
+	/* the same keys in different objects, and a long key YAML still reads */
+	struct nd_article a;
+	init_article(&a, "https://example.com/b");
+	nd_buf_reset(&long_key);
+	nd_buf_adds(&long_key, "{\"a\":{\"b\":1},\"c\":{\"b\":2},\"");
+	for (int k = 0; k < 900; k++)
+		nd_buf_addc(&long_key, 'k');
+	nd_buf_adds(&long_key, "\":{\"a\":3}}");
+	a.extra = nd_buf_detach(&long_key);
+	free(ck_round_trip(&a));
+	nd_article_release(&a);
 }
 END_TEST
 
