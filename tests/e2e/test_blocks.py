@@ -14,7 +14,6 @@ fails on blocks damaged by SQL; an upgraded database (schema 4) gets its
 blocks at its next import; and two titles whose copy keys share a hash stay
 two groups.  No expected value comes from newsdb's output.
 """
-import atexit
 import collections
 import json
 import os
@@ -22,13 +21,11 @@ import random
 import re
 import shutil
 import sqlite3
-import subprocess
-import tempfile
 
 from copykey import copy_key
 from e2e import DATA, NewsdbTest, main
 from test_facets import GROUP_BY
-from test_rank import REPO, gencorpus, quoted
+from test_rank import gencorpus, generated, quoted
 
 N_FILES = int(os.environ.get("NEWSDB_BLOCKS_FILES", "4000"))
 N_QUERIES = int(os.environ.get("NEWSDB_BLOCKS_QUERIES", "60"))
@@ -76,11 +73,7 @@ def syndicate(corpus, rng, n=300):
 
 def shared():
     if not _SHARED:
-        top = tempfile.mkdtemp(prefix="newsdb-e2e-blocks-")
-        atexit.register(shutil.rmtree, top, ignore_errors=True)
-        corpus = os.path.join(top, "corpus")
-        subprocess.run(["python3", os.path.join(REPO, "scripts", "gencorpus"), "-q", corpus,
-                        str(N_FILES), "--seed", str(SEED)], check=True)
+        top, corpus = generated("newsdb-e2e-blocks-", N_FILES, SEED)
         syndicate(corpus, random.Random(SEED))
         _SHARED.update(top=top, corpus=corpus, world=gencorpus().world(SEED))
     return _SHARED

@@ -67,14 +67,21 @@ class Query:
 _SHARED = {}
 
 
+def generated(prefix, n, seed):
+    """A folder removed at exit, and in it a corpus of n files of
+    scripts/gencorpus with that seed: (folder, corpus)."""
+    top = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, top, ignore_errors=True)
+    corpus = os.path.join(top, "corpus")
+    subprocess.run(["python3", os.path.join(REPO, "scripts", "gencorpus"), "-q", corpus,
+                    str(n), "--seed", str(seed)], check=True)
+    return top, corpus
+
+
 def shared():
     """The corpus and its database, made once for every class here."""
     if not _SHARED:
-        top = tempfile.mkdtemp(prefix="newsdb-e2e-rank-")
-        atexit.register(shutil.rmtree, top, ignore_errors=True)
-        corpus = os.path.join(top, "corpus")
-        subprocess.run(["python3", os.path.join(REPO, "scripts", "gencorpus"), "-q", corpus,
-                        str(N_FILES), "--seed", str(SEED)], check=True)
+        top, corpus = generated("newsdb-e2e-rank-", N_FILES, SEED)
         db = os.path.join(top, "news.db")
         p = subprocess.run([*WRAPPER, BIN, "--db", db, "import", "-q", corpus],
                            capture_output=True)
