@@ -17,9 +17,8 @@
  * `extra` must be a JSON object (the store's CHECK keeps it so) with no key
  * twice in one object, no NUL (\u0000) in its text and no key over 1000
  * bytes as written (JSON allows them, front matter does not, and newsdb
- * never writes them); if it is not, it is
- * left out rather than written half or written as a file that would not
- * import.
+ * never writes them); if it is not, it is left out rather than written half
+ * or written as a file that would not import.
  */
 #ifndef ND_EMIT_H
 #define ND_EMIT_H

@@ -94,10 +94,8 @@ static bool beyond_numbers(const char *s)
 		run = *s >= '0' && *s <= '9' ? run + 1 : 0;
 		if (run >= 19)
 			return true;
-		if ((*s == 'e' || *s == 'E') && (s[1] == '+' || s[1] == '-') &&
-		    strspn(s + 2, "0123456789") >= 3)
-			return true;
-		if ((*s == 'e' || *s == 'E') && strspn(s + 1, "0123456789") >= 3)
+		if ((*s == 'e' || *s == 'E') &&
+		    strspn(s + 1 + (s[1] == '+' || s[1] == '-'), "0123456789") >= 3)
 			return true;
 	}
 	return false;

@@ -1,7 +1,7 @@
 /* check_main.c: runs every unit suite (or the one named by CK_RUN_SUITE). */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "buf.h"
 #include "suites.h"
 
 char *shared_path(const char *rel)
@@ -10,12 +10,9 @@ char *shared_path(const char *rel)
 	const char *root = getenv("NEWSDB_SHARED");
 	if (!root || !*root)
 		root = "../shared";
-	size_t n = (size_t)snprintf(NULL, 0, "%s/%s", root, rel) + 1;
-	char *path = malloc(n);
-	if (!path)
-		abort();
-	snprintf(path, n, "%s/%s", root, rel);
-	return path;
+	struct nd_buf path = ND_BUF_INIT;
+	nd_buf_addf(&path, "%s/%s", root, rel);
+	return nd_buf_detach(&path);
 }
 
 int main(void)
